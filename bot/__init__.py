@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation core of sro-bot."""

@@ -1,0 +1,155 @@
+"""Command line: chat, ask (one message or a JSON-lines batch), faq check, faq export."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterable
+
+from bot.types import Message, Reply
+from faq.loader import KnowledgeBaseError, load
+
+DEFAULT_REVIEW_DAYS = 365
+
+
+def _engine():
+    from bot.engine import build_engine
+
+    return build_engine()
+
+
+def _reply_json(reply: Reply, **extra) -> str:
+    return json.dumps(
+        {
+            "topic": reply.topic,
+            "emergency": reply.emergency,
+            "confidence": round(reply.confidence, 3),
+            "lang": reply.lang,
+            "reply": reply.text,
+            "choices": list(reply.choices),
+            **extra,
+        },
+        ensure_ascii=False,
+    )
+
+
+def cmd_ask(args) -> int:
+    """Answer one message, or every stdin line with --json -."""
+    engine = _engine()
+    if args.text == "-":
+        return _ask_batch(engine, sys.stdin.buffer, args.json)
+    reply = engine.handle(Message("cli", "cli-user", args.text))[0]
+    print(_reply_json(reply) if args.json else reply.text)
+    return 0
+
+
+def _ask_batch(engine, stream: Iterable[bytes], as_json: bool) -> int:
+    status = 0
+    for n, raw in enumerate(stream, 1):
+        line = raw.rstrip(b"\r\n")
+        extra = {}
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = line.decode("utf-8", errors="replace")
+            extra = {"error": f"line {n}: not valid UTF-8; undecodable bytes were replaced"}
+            print(f"sro-bot: {extra['error']}", file=sys.stderr)
+            status = 1
+        reply = engine.handle(Message("cli", f"batch-{n}", text))[0]
+        print(_reply_json(reply, **extra) if as_json else reply.text.replace("\n", " "))
+        sys.stdout.flush()
+    return status
+
+
+def cmd_chat(args) -> int:
+    """Talk to the bot in the terminal until end of input."""
+    engine = _engine()
+    print("sro-bot chat: type a question (Ctrl-D to quit).")
+    while True:
+        try:
+            text = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        for reply in engine.handle(Message("cli", "terminal", text)):
+            print(reply.text)
+
+
+def cmd_faq_check(args) -> int:
+    """Validate the knowledge base and warn about entries past their review age."""
+    try:
+        kb = load()
+    except KnowledgeBaseError as exc:
+        print(f"sro-bot faq check: {exc}", file=sys.stderr)
+        return 1
+    today = dt.date.today()
+    for e in kb.stale(today, args.max_age_days):
+        age = (today - e.reviewed).days
+        print(f"warning: {e.lang}/{e.id}: last reviewed {e.reviewed} ({age} days ago, "
+              f"limit {args.max_age_days})")
+    langs = ", ".join(sorted(kb.entries))
+    print(f"ok: {len(kb.all_entries())} entries, {len(kb.topic_ids)} topics, languages: {langs}")
+    return 0
+
+
+def cmd_faq_export(args) -> int:
+    """Print the knowledge base as a JSON array, one object per topic and language."""
+    try:
+        kb = load()
+    except KnowledgeBaseError as exc:
+        print(f"sro-bot faq export: {exc}", file=sys.stderr)
+        return 1
+    rows = [
+        {"id": e.id, "lang": e.lang, "title": e.title, "questions": e.questions,
+         "keywords": e.keywords, "answer": e.short, "long_answer": e.long,
+         "related": e.related, "reviewed": e.reviewed.isoformat()}
+        for e in kb.all_entries()
+    ]
+    print(json.dumps(rows, ensure_ascii=False, indent=2 if not args.json else None))
+    return 0
+
+
+def _review_days() -> int:
+    try:
+        return int(os.environ.get("SRO_REVIEW_MAX_DAYS", DEFAULT_REVIEW_DAYS))
+    except ValueError:
+        return DEFAULT_REVIEW_DAYS
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The core parser; webhooks.cli adds the server commands."""
+    parser = argparse.ArgumentParser(prog="sro-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat = sub.add_parser("chat", help="interactive terminal conversation")
+    chat.set_defaults(func=cmd_chat)
+    ask = sub.add_parser("ask", help="answer TEXT, or each stdin line when TEXT is -")
+    ask.add_argument("text", help="the message, or - to read one message per stdin line")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per message")
+    ask.set_defaults(func=cmd_ask)
+    faq = sub.add_parser("faq", help="knowledge-base tools").add_subparsers(dest="faq", required=True)
+    check = faq.add_parser("check", help="validate the knowledge base")
+    check.add_argument("--max-age-days", type=int, default=_review_days(),
+                       help="warn about entries reviewed longer ago (env SRO_REVIEW_MAX_DAYS)")
+    check.set_defaults(func=cmd_faq_check)
+    export = faq.add_parser("export", help="print the knowledge base as JSON")
+    export.add_argument("--json", action="store_true", help="compact JSON (one line)")
+    export.set_defaults(func=cmd_faq_export)
+    return parser, sub
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the core commands."""
+    parser, _ = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KnowledgeBaseError as exc:
+        print(f"sro-bot: refusing to start: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

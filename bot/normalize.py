@@ -1,0 +1,83 @@
+"""Text normalization shared by triage and the matcher: case, accents, punctuation, shorthand."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Texting shorthand and frequent misspellings, mapped to plain words. Values may hold spaces.
+SHORTHAND = {
+    "u": "you", "ya": "you", "yu": "you", "ur": "your", "youre": "you are", "r": "are",
+    "y": "why", "wat": "what", "wut": "what", "wht": "what", "wats": "whats", "whats": "what is",
+    "n": "and", "nd": "and", "&": "and", "w": "with", "w/": "with", "abt": "about", "bout": "about",
+    "2day": "today", "tdy": "today", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "tmrrw": "tomorrow", "tomoro": "tomorrow", "tommorow": "tomorrow", "2morrow": "tomorrow",
+    "2nite": "tonight", "tonite": "tonight", "rn": "right now", "atm": "right now",
+    "sum1": "someone", "some1": "someone", "sumone": "someone", "any1": "anyone", "no1": "no one",
+    "ppl": "people", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks",
+    "thnx": "thanks", "idk": "i do not know", "dunno": "do not know", "im": "i am", "ive": "i have",
+    "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "cant": "can not", "cannot": "can not", "wont": "will not", "isnt": "is not", "arent": "are not",
+    "wasnt": "was not", "aint": "is not", "hes": "he is", "shes": "she is", "theyre": "they are",
+    "theres": "there is", "thats": "that is", "its": "it is", "gonna": "going to",
+    "gunna": "going to", "wanna": "want to", "gotta": "have to", "hafta": "have to",
+    "kinda": "kind of", "sorta": "sort of", "b4": "before", "bc": "because", "cuz": "because",
+    "coz": "because", "cause": "because", "becuz": "because", "tho": "though", "thru": "through",
+    "pic": "picture", "pics": "pictures", "msg": "message", "msgs": "messages", "txt": "text",
+    "info": "information", "nvm": "never mind", "wk": "week", "wknd": "weekend", "yr": "year",
+    "yrs": "years", "hr": "hour", "hrs": "hours", "min": "minute", "mins": "minutes",
+    "bf": "boyfriend", "gf": "girlfriend", "bro": "brother", "sis": "sister", "fr": "for real",
+    "ngl": "not going to lie", "tbh": "to be honest", "rly": "really", "srsly": "seriously",
+    "shud": "should", "shld": "should", "cud": "could", "wud": "would", "hw": "homework",
+    "str8": "straight", "l8r": "later", "gr8": "great", "h8": "hate", "m8": "mate",
+    "anon": "anonymous", "num": "number", "#": "number", "no.": "number", "ph": "phone",
+    "cell": "phone", "skool": "school", "skl": "school", "sk00l": "school", "schl": "school",
+    "teachr": "teacher", "principle": "principal", "recieve": "receive", "definately": "definitely",
+    # police slang
+    "cop": "police", "cops": "police", "copper": "police", "coppers": "police", "5-0": "police",
+    "5 0": "police", "five-0": "police", "popo": "police", "po-po": "police", "po po": "police",
+    "feds": "police", "pigs": "police", "fuzz": "police", "boys in blue": "police",
+    "officers": "officer", "policeman": "police officer", "policewoman": "police officer",
+    "constable": "officer", "cst": "officer",
+}
+
+# Multi-word shorthand is replaced before tokenizing.
+_PHRASES = sorted((k for k in SHORTHAND if " " in k or "-" in k), key=len, reverse=True)
+_PHRASE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in _PHRASES) + r")(?![\w-])")
+
+_APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
+_NON_WORD = re.compile(r"[^a-z0-9#&\s-]+")
+_SPACES = re.compile(r"\s+")
+_DASH_ALONE = re.compile(r"(?<![a-z0-9])-|-(?![a-z0-9])")
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining accents: "rôle" becomes "role"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _clean(text: str) -> str:
+    text = strip_accents(text.lower()).translate(_APOSTROPHES)
+    text = _NON_WORD.sub(" ", text)
+    text = _DASH_ALONE.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _squeeze(word: str) -> str:
+    """Collapse letters repeated three or more times: "sooooo" becomes "soo"."""
+    return re.sub(r"(.)\1{2,}", r"\1\1", word)
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Lowercase, strip accents, punctuation and emoji, expand shorthand and police slang."""
+    text = _PHRASE_RE.sub(lambda m: SHORTHAND[m.group(1)], _clean(text)).replace("-", " ")
+    words = [SHORTHAND.get(w, w) for w in (_squeeze(w) for w in text.split())]
+    return " ".join(words)
+
+
+def tokens(text: str) -> list[str]:
+    """The normalized words of a text."""
+    return normalize(text).split()

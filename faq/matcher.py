@@ -1,0 +1,141 @@
+"""Fuzzy FAQ matcher on rapidfuzz. The index is built once; matching does no I/O.
+
+Scoring, stated plainly:
+- features: content words (stopwords dropped) after bot.normalize, lightly stemmed, plus bigrams;
+  a query word unknown to the index is corrected to the closest known word when
+  rapidfuzz.fuzz.ratio >= TYPO_CUTOFF (words of 4+ letters only).
+- evidence(topic) = sum over query features of BM25 idf * tf / (tf + 1), where keywords count
+  KEYWORD_WEIGHT times a phrasing; coverage = evidence / the query's total idf.
+- phrase(topic): the best rapidfuzz.fuzz.token_sort_ratio between the query's content words and
+  one of the topic's example phrasings (same content-word processor), / 100.
+- score = COVERAGE * coverage + EVIDENCE * (1 - exp(-evidence / EVIDENCE_SCALE)) + PHRASE * phrase.
+The off-topic phrasings of the knowledge base form one extra class, OFFTOPIC: when it ranks first
+the message is out of scope.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from faq.loader import KnowledgeBase
+from faq.schema import Entry
+from faq.text import content_words, features, stem
+
+OFFTOPIC = "_offtopic"
+KEYWORD_WEIGHT = 3.0
+TITLE_WEIGHT = 2.0
+TYPO_CUTOFF = 80.0
+UNKNOWN_IDF = 1.0
+COVERAGE, EVIDENCE, PHRASE = 0.4, 0.4, 0.2
+EVIDENCE_SCALE = 6.0
+CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked topic with its score in [0, 1]."""
+
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Doc:
+    id: str
+    weighted: tuple[tuple[str, float], ...]  # (text, weight)
+    questions: tuple[str, ...]
+
+
+def _docs(entries: list[Entry], offtopic: tuple[str, ...]) -> list[_Doc]:
+    docs = [
+        _Doc(e.id, tuple([(q, 1.0) for q in e.questions] + [(k, KEYWORD_WEIGHT) for k in e.keywords]
+                         + [(e.title, TITLE_WEIGHT)]), tuple(e.questions))
+        for e in entries
+    ]
+    if offtopic:
+        docs.append(_Doc(OFFTOPIC, tuple((q, 1.0) for q in offtopic), offtopic))
+    return docs
+
+
+class LanguageIndex:
+    """Inverted index and phrasings of one language's entries."""
+
+    def __init__(self, entries: list[Entry], offtopic: tuple[str, ...] = ()):
+        self.tf: dict[str, dict[str, float]] = defaultdict(dict)  # feature -> topic -> saturated tf
+        self.phrasings: dict[str, list[str]] = {}
+        vocab: set[str] = set()
+        docs = _docs(entries, offtopic)
+        for doc in docs:
+            for feat, tf in self._counts(doc, vocab).items():
+                self.tf[feat][doc.id] = tf / (tf + 1.0)
+            self.phrasings[doc.id] = [" ".join(content_words(q)) for q in doc.questions]
+        n = len(docs)
+        self.idf = {f: math.log(1 + (n - len(t) + 0.5) / (len(t) + 0.5)) for f, t in self.tf.items()}
+        self.vocab = sorted(vocab)
+
+    @staticmethod
+    def _counts(doc: _Doc, vocab: set[str]) -> Counter:
+        counts: Counter = Counter()
+        for text, weight in doc.weighted:
+            words = content_words(text)
+            vocab.update(words)
+            for feat in set(features(words)):
+                counts[feat] += weight
+        return counts
+
+    def rank(self, words: list[str]) -> list[Match]:
+        """Topics ranked by score for these content words."""
+        words = [_correct(self, w) for w in words]
+        feats = set(features(words))
+        evidence: dict[str, float] = defaultdict(float)
+        for f in feats:
+            for topic, sat in self.tf.get(f, {}).items():
+                evidence[topic] += self.idf[f] * sat
+        if not evidence:
+            return []
+        total = sum(self.idf.get(f, UNKNOWN_IDF) for f in feats)
+        best = sorted(evidence, key=evidence.__getitem__, reverse=True)[:CANDIDATES]
+        query = " ".join(words)
+        scored = [Match(t, self._score(evidence[t], total, query, t)) for t in best]
+        return sorted(scored, key=lambda m: m.score, reverse=True)
+
+    def _score(self, evidence: float, total: float, query: str, topic: str) -> float:
+        hit = process.extractOne(query, self.phrasings[topic], scorer=fuzz.token_sort_ratio)
+        phrase = hit[1] / 100.0 if hit else 0.0
+        strength = 1 - math.exp(-evidence / EVIDENCE_SCALE)
+        return COVERAGE * evidence / total + EVIDENCE * strength + PHRASE * phrase
+
+
+@lru_cache(maxsize=8192)
+def _correct(index: LanguageIndex, word: str) -> str:
+    """The closest known word for a misspelled one, or the word itself."""
+    if len(word) < 4 or word in index.tf or stem(word) in index.tf:
+        return word
+    hit = process.extractOne(word, index.vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    return hit[0] if hit else word
+
+
+class Matcher:
+    """Ranks knowledge-base topics for a message, in every language the knowledge base has."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.indexes = {
+            lang: LanguageIndex(list(entries.values()), kb.offtopic.get(lang, ()))
+            for lang, entries in kb.entries.items()
+        }
+
+    def rank(self, text: str, lang: str = "en") -> list[Match]:
+        """Best topics first (OFFTOPIC may be among them); other languages count a little less."""
+        words = content_words(text)
+        merged: dict[str, float] = {}
+        for index_lang, index in self.indexes.items():
+            weight = 1.0 if index_lang == lang else 0.85
+            for m in index.rank(words):
+                merged[m.topic] = max(merged.get(m.topic, 0.0), m.score * weight)
+        ranked = sorted(merged.items(), key=lambda kv: kv[1], reverse=True)
+        return [Match(t, s) for t, s in ranked]
