@@ -16,17 +16,27 @@ from pathlib import Path
 import yaml
 
 from bot.engine import Engine
-from bot.types import Message
 from bot.normalize import normalize
+from bot.types import Message
 from faq import matcher
 from faq.loader import DEFAULT_KB_DIR, TOPICS_FILE, load
 
 QUERIES = [
-    "is the officer at school today", "wat is an sro", "how do i report my stolen phone",
-    "whats the non emergency number", "what happens in a lockdown drill", "tips to walk home safe",
-    "someone is bullying me online", "can i get in trouble for vaping at 16", "how to become a cop",
-    "will my parents find out", "is this chat private", "menu", "who won the hockey game",
-    "explain the youth criminal justice act", "can the sro give a talk to my class",
+    "is the officer at school today",
+    "wat is an sro",
+    "how do i report my stolen phone",
+    "whats the non emergency number",
+    "what happens in a lockdown drill",
+    "tips to walk home safe",
+    "someone is bullying me online",
+    "can i get in trouble for vaping at 16",
+    "how to become a cop",
+    "will my parents find out",
+    "is this chat private",
+    "menu",
+    "who won the hockey game",
+    "explain the youth criminal justice act",
+    "can the sro give a talk to my class",
 ]
 WORDS = (
     "safety school officer report bus locker phone online chat parent teacher drill alarm record "
@@ -44,12 +54,20 @@ def generated_kb(n: int, folder: Path) -> tuple[Path, Path]:
     ids = [t["id"] for t in topics]
     for i in range(n - len(topics)):
         words = lambda k: " ".join(rng.sample(WORDS, k))  # noqa: E731
-        topics.append({
-            "id": f"gen-{i}", "lang": "en", "title": f"Generated {i}", "short": words(12),
-            "long": words(30), "questions": [words(rng.randint(4, 9)) for _ in range(15)],
-            "keywords": [words(1) for _ in range(12)], "related": [], "sources": ["generated"],
-            "reviewed": "2026-11-23",
-        })
+        topics.append(
+            {
+                "id": f"gen-{i}",
+                "lang": "en",
+                "title": f"Generated {i}",
+                "short": words(12),
+                "long": words(30),
+                "questions": [words(rng.randint(4, 9)) for _ in range(15)],
+                "keywords": [words(1) for _ in range(12)],
+                "related": [],
+                "sources": ["generated"],
+                "reviewed": "2026-11-23",
+            }
+        )
         ids.append(f"gen-{i}")
     kb_dir = folder / "kb"
     kb_dir.mkdir()
@@ -82,9 +100,11 @@ def measure(label: str, kb_dir: Path, topics_file: Path, rounds: int) -> None:
             samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     p99 = samples[int(len(samples) * 0.99) - 1]
-    print(f"{label}: {len(kb.all_entries())} entries | load+validate {1000 * (t1 - t0):.0f} ms"
-          f" | index build {1000 * (t2 - t1):.0f} ms | per message: median "
-          f"{statistics.median(samples):.3f} ms, p99 {p99:.3f} ms ({len(samples)} messages)")
+    print(
+        f"{label}: {len(kb.all_entries())} entries | load+validate {1000 * (t1 - t0):.0f} ms"
+        f" | index build {1000 * (t2 - t1):.0f} ms | per message: median "
+        f"{statistics.median(samples):.3f} ms, p99 {p99:.3f} ms ({len(samples)} messages)"
+    )
 
 
 def main() -> None:

@@ -88,8 +88,10 @@ def cmd_faq_check(args) -> int:
     today = dt.date.today()
     for e in kb.stale(today, args.max_age_days):
         age = (today - e.reviewed).days
-        print(f"warning: {e.lang}/{e.id}: last reviewed {e.reviewed} ({age} days ago, "
-              f"limit {args.max_age_days})")
+        print(
+            f"warning: {e.lang}/{e.id}: last reviewed {e.reviewed} ({age} days ago, "
+            f"limit {args.max_age_days})"
+        )
     langs = ", ".join(sorted(kb.entries))
     print(f"ok: {len(kb.all_entries())} entries, {len(kb.topic_ids)} topics, languages: {langs}")
     return 0
@@ -103,9 +105,17 @@ def cmd_faq_export(args) -> int:
         print(f"sro-bot faq export: {exc}", file=sys.stderr)
         return 1
     rows = [
-        {"id": e.id, "lang": e.lang, "title": e.title, "questions": e.questions,
-         "keywords": e.keywords, "answer": e.short, "long_answer": e.long,
-         "related": e.related, "reviewed": e.reviewed.isoformat()}
+        {
+            "id": e.id,
+            "lang": e.lang,
+            "title": e.title,
+            "questions": e.questions,
+            "keywords": e.keywords,
+            "answer": e.short,
+            "long_answer": e.long,
+            "related": e.related,
+            "reviewed": e.reviewed.isoformat(),
+        }
         for e in kb.all_entries()
     ]
     print(json.dumps(rows, ensure_ascii=False, indent=2 if not args.json else None))
@@ -129,10 +139,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     ask.add_argument("text", help="the message, or - to read one message per stdin line")
     ask.add_argument("--json", action="store_true", help="print one JSON object per message")
     ask.set_defaults(func=cmd_ask)
-    faq = sub.add_parser("faq", help="knowledge-base tools").add_subparsers(dest="faq", required=True)
+    faq_parser = sub.add_parser("faq", help="knowledge-base tools")
+    faq = faq_parser.add_subparsers(dest="faq", required=True)
     check = faq.add_parser("check", help="validate the knowledge base")
-    check.add_argument("--max-age-days", type=int, default=_review_days(),
-                       help="warn about entries reviewed longer ago (env SRO_REVIEW_MAX_DAYS)")
+    check.add_argument(
+        "--max-age-days",
+        type=int,
+        default=_review_days(),
+        help="warn about entries reviewed longer ago (env SRO_REVIEW_MAX_DAYS)",
+    )
     check.set_defaults(func=cmd_faq_check)
     export = faq.add_parser("export", help="print the knowledge base as JSON")
     export.add_argument("--json", action="store_true", help="compact JSON (one line)")

@@ -23,20 +23,52 @@ from faq.matcher import OFFTOPIC, Match, Matcher
 THRESHOLD = 0.30
 CLOSE_MARGIN = 0.03
 MENU_TOPICS = (
-    "sro-role", "sro-presence", "contact-sro", "report-crime", "non-emergency", "lockdown",
-    "staying-safe", "online-safety", "bullying", "drugs-alcohol", "privacy", "bot-help",
+    "sro-role",
+    "sro-presence",
+    "contact-sro",
+    "report-crime",
+    "non-emergency",
+    "lockdown",
+    "staying-safe",
+    "online-safety",
+    "bullying",
+    "drugs-alcohol",
+    "privacy",
+    "bot-help",
 )
 LONG_ANSWER_CHANNELS = frozenset({"web", "telegram"})
 
 COMMANDS = {
-    "menu": "menu", "topics": "menu", "options": "menu", "sujets": "menu", "start": "menu",
-    "help": "help", "info": "help", "aide": "help", "/help": "help", "/start": "menu",
-    "more": "more", "plus": "more", "details": "more", "tell me more": "more",
-    "hi": "greeting", "hello": "greeting", "hey": "greeting", "bonjour": "greeting",
-    "salut": "greeting", "allo": "greeting", "good morning": "greeting",
-    "good afternoon": "greeting", "yo": "greeting",
-    "thanks": "thanks", "thank you": "thanks", "merci": "thanks", "ok thanks": "thanks",
-    "thanks a lot": "thanks", "merci beaucoup": "thanks", "cool thanks": "thanks",
+    "menu": "menu",
+    "topics": "menu",
+    "options": "menu",
+    "sujets": "menu",
+    "start": "menu",
+    "help": "help",
+    "info": "help",
+    "aide": "help",
+    "/help": "help",
+    "/start": "menu",
+    "more": "more",
+    "plus": "more",
+    "details": "more",
+    "tell me more": "more",
+    "hi": "greeting",
+    "hello": "greeting",
+    "hey": "greeting",
+    "bonjour": "greeting",
+    "salut": "greeting",
+    "allo": "greeting",
+    "good morning": "greeting",
+    "good afternoon": "greeting",
+    "yo": "greeting",
+    "thanks": "thanks",
+    "thank you": "thanks",
+    "merci": "thanks",
+    "ok thanks": "thanks",
+    "thanks a lot": "thanks",
+    "merci beaucoup": "thanks",
+    "cool thanks": "thanks",
 }
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -99,8 +131,11 @@ class Engine:
             score = ranked[0].score if ranked else 0.0
             reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=score)
             return reply, replace(state, pending_choices=())
-        if len(ranked) > 1 and ranked[1].topic != OFFTOPIC and \
-                ranked[0].score - ranked[1].score < CLOSE_MARGIN:
+        if (
+            len(ranked) > 1
+            and ranked[1].topic != OFFTOPIC
+            and ranked[0].score - ranked[1].score < CLOSE_MARGIN
+        ):
             return self._clarify(ranked[:2], state)
         return self._answer(ranked[0].topic, ranked[0].score, state, channel)
 
@@ -118,7 +153,10 @@ class Engine:
         reply = Reply(
             text=f"{wording('did_you_mean', state.lang).format(options=options)}\n"
             f"{reminder(state.lang)}",
-            choices=titles, topic=best[0].topic, confidence=best[0].score, lang=state.lang,
+            choices=titles,
+            topic=best[0].topic,
+            confidence=best[0].score,
+            lang=state.lang,
         )
         return reply, replace(state, pending_choices=tuple(m.topic for m in best))
 
@@ -127,7 +165,10 @@ class Engine:
         lines = "\n".join(f"{n}) {title}" for n, title in enumerate(titles, 1))
         reply = Reply(
             text=f"{wording('menu', state.lang)}\n{lines}\n{reminder(state.lang)}",
-            choices=titles, topic="bot-help", confidence=1.0, lang=state.lang,
+            choices=titles,
+            topic="bot-help",
+            confidence=1.0,
+            lang=state.lang,
         )
         return reply, replace(state, pending_choices=MENU_TOPICS)
 

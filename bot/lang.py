@@ -23,7 +23,7 @@ ENGLISH = frozenset(
 
 
 def detect(text: str, default: str = "en") -> str:
-    """"fr" when French function words outnumber English ones, else "en" (or default on a tie)."""
+    """ "fr" when French function words outnumber English ones, else "en" (or default on a tie)."""
     words = strip_accents(text.lower()).replace("'", " ").replace("\u2019", " ").split()
     fr = sum(w in FRENCH for w in words)
     en = sum(w in ENGLISH for w in words)

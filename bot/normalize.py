@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 # Texting shorthand and frequent misspellings, mapped to plain words. Values may hold spaces.
+# fmt: off
 SHORTHAND = {
     "u": "you", "ya": "you", "yu": "you", "ur": "your", "youre": "you are", "r": "are",
     "y": "why", "wat": "what", "wut": "what", "wht": "what", "wats": "whats", "whats": "what is",
@@ -18,8 +19,9 @@ SHORTHAND = {
     "ppl": "people", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks",
     "thnx": "thanks", "idk": "i do not know", "dunno": "do not know", "im": "i am", "ive": "i have",
     "dont": "do not", "doesnt": "does not", "didnt": "did not",
-    "cant": "can not", "cannot": "can not", "wont": "will not", "isnt": "is not", "arent": "are not",
-    "wasnt": "was not", "aint": "is not", "hes": "he is", "shes": "she is", "theyre": "they are",
+    "cant": "can not", "cannot": "can not", "wont": "will not", "isnt": "is not",
+    "arent": "are not", "wasnt": "was not", "aint": "is not", "hes": "he is", "shes": "she is",
+    "theyre": "they are",
     "theres": "there is", "thats": "that is", "its": "it is", "gonna": "going to",
     "gunna": "going to", "wanna": "want to", "gotta": "have to", "hafta": "have to",
     "kinda": "kind of", "sorta": "sort of", "b4": "before", "bc": "because", "cuz": "because",
@@ -41,6 +43,7 @@ SHORTHAND = {
     "officers": "officer", "policeman": "police officer", "policewoman": "police officer",
     "constable": "officer", "cst": "officer",
 }
+# fmt: on
 
 # Multi-word shorthand is replaced before tokenizing.
 _PHRASES = sorted((k for k in SHORTHAND if " " in k or "-" in k), key=len, reverse=True)

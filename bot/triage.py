@@ -28,6 +28,7 @@ WEAPONS = (
 ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|my \w+)"
 
 # Each entry: (category, pattern). Patterns run on normalize(text).
+# fmt: off
 STRONG = [
     (SELF_HARM, r"\b(kill|hurt|harm|cut|cutting|hang|hanging|shoot|stab) ?(my ?self|him ?self|her ?self|them ?selves)\b"),
     (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider)\b"),
@@ -83,7 +84,7 @@ GUARDS = [
     r"\b(fire alarm|fire drill|fired from|fire hall|firefighter)\b",
 ]
 
-SELF_HARM_FIGURES = re.compile(r"\b(killing me|kill to|dying to|dying of|to die for|die laughing)\b")
+# fmt: on
 
 _STRONG = [(c, re.compile(p)) for c, p in STRONG]
 _GUARDED = [(c, re.compile(p)) for c, p in GUARDED]

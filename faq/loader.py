@@ -1,4 +1,4 @@
-"""Load and validate the knowledge base: one clear message per problem, naming file, topic, field."""
+"""Load and validate the knowledge base: one clear message per problem (file, topic, field)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def _parse_file(path: Path, problems: list[str]) -> tuple[list[tuple[int, dict]]
         problems.append(f"{path.name}: expected a mapping with a 'topics' list")
         return [], []
     offtopic = data.get("offtopic") or []
-    if not isinstance(offtopic, list) or not all(isinstance(x, str) and x.strip() for x in offtopic):
+    if not isinstance(offtopic, list) or not all(isinstance(x, str) and x for x in offtopic):
         problems.append(f"{path.name}: field offtopic: expected a list of non-empty phrases")
         offtopic = []
     return list(enumerate(data["topics"], 1)), offtopic

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.normalize import normalize
 from faq.loader import KnowledgeBase
 from faq.schema import Entry
 from faq.text import content_words, features, stem
@@ -30,10 +31,15 @@ OFFTOPIC = "_offtopic"
 KEYWORD_WEIGHT = 3.0
 TITLE_WEIGHT = 2.0
 TYPO_CUTOFF = 80.0
-UNKNOWN_IDF = 1.0
+SHORT_TYPO_CUTOFF = 90.0  # words of 4 or 5 letters: one wrong letter is too much
+UNKNOWN_WEIGHT = 9.0
+IDF_POWER = 2.0
+SATURATION = 2.0
+BIGRAM_WEIGHT = 0.7
 COVERAGE, EVIDENCE, PHRASE = 0.4, 0.4, 0.2
-EVIDENCE_SCALE = 6.0
+EVIDENCE_SCALE = 40.0
 CANDIDATES = 8
+WHOLE_CUTOFF = 85.0
 
 
 @dataclass(frozen=True)
@@ -53,8 +59,15 @@ class _Doc:
 
 def _docs(entries: list[Entry], offtopic: tuple[str, ...]) -> list[_Doc]:
     docs = [
-        _Doc(e.id, tuple([(q, 1.0) for q in e.questions] + [(k, KEYWORD_WEIGHT) for k in e.keywords]
-                         + [(e.title, TITLE_WEIGHT)]), tuple(e.questions))
+        _Doc(
+            e.id,
+            tuple(
+                [(q, 1.0) for q in e.questions]
+                + [(k, KEYWORD_WEIGHT) for k in e.keywords]
+                + [(e.title, TITLE_WEIGHT)]
+            ),
+            tuple(e.questions),
+        )
         for e in entries
     ]
     if offtopic:
@@ -66,57 +79,82 @@ class LanguageIndex:
     """Inverted index and phrasings of one language's entries."""
 
     def __init__(self, entries: list[Entry], offtopic: tuple[str, ...] = ()):
-        self.tf: dict[str, dict[str, float]] = defaultdict(dict)  # feature -> topic -> saturated tf
+        self.votes: dict[str, dict[str, float]] = {}  # feature -> topic -> saturated count
         self.phrasings: dict[str, list[str]] = {}
+        self.whole: list[tuple[str, str]] = []  # (normalized phrasing with stopwords, topic)
         vocab: set[str] = set()
+        df: Counter = Counter()  # in how many phrasings and keywords a feature occurs
+        counts: dict[str, Counter] = defaultdict(Counter)  # feature -> topic -> weighted count
         docs = _docs(entries, offtopic)
         for doc in docs:
-            for feat, tf in self._counts(doc, vocab).items():
-                self.tf[feat][doc.id] = tf / (tf + 1.0)
+            for feat, tf in self._counts(doc, vocab, df).items():
+                counts[feat][doc.id] = tf
             self.phrasings[doc.id] = [" ".join(content_words(q)) for q in doc.questions]
-        n = len(docs)
-        self.idf = {f: math.log(1 + (n - len(t) + 0.5) / (len(t) + 0.5)) for f, t in self.tf.items()}
+            self.whole += [(normalize(q), doc.id) for q in doc.questions]
+        for feat, by_topic in counts.items():
+            self.votes[feat] = {t: c / (c + SATURATION) for t, c in by_topic.items()}
+        n = sum(len(d.weighted) for d in docs)
+        self.weight = {f: _idf(n, df[f]) ** IDF_POWER for f in counts}
         self.vocab = sorted(vocab)
 
     @staticmethod
-    def _counts(doc: _Doc, vocab: set[str]) -> Counter:
+    def _counts(doc: _Doc, vocab: set[str], df: Counter) -> Counter:
         counts: Counter = Counter()
         for text, weight in doc.weighted:
             words = content_words(text)
             vocab.update(words)
-            for feat in set(features(words)):
-                counts[feat] += weight
+            feats = set(features(words))
+            df.update(feats)
+            for feat in feats:
+                counts[feat] += weight * (BIGRAM_WEIGHT if "_" in feat else 1.0)
         return counts
+
+    def rank_whole(self, text: str) -> list[Match]:
+        """For messages made only of common words ("what can you do"): whole-phrasing match."""
+        hit = process.extractOne(
+            normalize(text),
+            [w for w, _ in self.whole],
+            scorer=fuzz.ratio,
+            score_cutoff=WHOLE_CUTOFF,
+        )
+        return [Match(self.whole[hit[2]][1], hit[1] / 100.0)] if hit else []
 
     def rank(self, words: list[str]) -> list[Match]:
         """Topics ranked by score for these content words."""
         words = [_correct(self, w) for w in words]
         feats = set(features(words))
-        evidence: dict[str, float] = defaultdict(float)
+        tally: dict[str, float] = defaultdict(float)
         for f in feats:
-            for topic, sat in self.tf.get(f, {}).items():
-                evidence[topic] += self.idf[f] * sat
-        if not evidence:
+            for topic, share in self.votes.get(f, {}).items():
+                tally[topic] += self.weight[f] * share
+        if not tally:
             return []
-        total = sum(self.idf.get(f, UNKNOWN_IDF) for f in feats)
-        best = sorted(evidence, key=evidence.__getitem__, reverse=True)[:CANDIDATES]
+        known = [f for f in feats if "_" not in f or f in self.weight]  # unseen bigrams add nothing
+        total = sum(self.weight.get(f, UNKNOWN_WEIGHT) for f in known)
+        best = sorted(tally, key=tally.__getitem__, reverse=True)[:CANDIDATES]
         query = " ".join(words)
-        scored = [Match(t, self._score(evidence[t], total, query, t)) for t in best]
+        scored = [Match(t, self._score(tally[t], total, query, t)) for t in best]
         return sorted(scored, key=lambda m: m.score, reverse=True)
 
-    def _score(self, evidence: float, total: float, query: str, topic: str) -> float:
+    def _score(self, tally: float, total: float, query: str, topic: str) -> float:
+        coverage = tally / total
+        strength = 1 - math.exp(-tally / EVIDENCE_SCALE)
         hit = process.extractOne(query, self.phrasings[topic], scorer=fuzz.token_sort_ratio)
         phrase = hit[1] / 100.0 if hit else 0.0
-        strength = 1 - math.exp(-evidence / EVIDENCE_SCALE)
-        return COVERAGE * evidence / total + EVIDENCE * strength + PHRASE * phrase
+        return COVERAGE * min(1.0, coverage) + EVIDENCE * strength + PHRASE * phrase
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 @lru_cache(maxsize=8192)
 def _correct(index: LanguageIndex, word: str) -> str:
     """The closest known word for a misspelled one, or the word itself."""
-    if len(word) < 4 or word in index.tf or stem(word) in index.tf:
+    if len(word) < 4 or word in index.votes or stem(word) in index.votes:
         return word
-    hit = process.extractOne(word, index.vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    cutoff = TYPO_CUTOFF if len(word) >= 6 else SHORT_TYPO_CUTOFF
+    hit = process.extractOne(word, index.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
     return hit[0] if hit else word
 
 
@@ -135,7 +173,7 @@ class Matcher:
         merged: dict[str, float] = {}
         for index_lang, index in self.indexes.items():
             weight = 1.0 if index_lang == lang else 0.85
-            for m in index.rank(words):
+            for m in index.rank(words) if words else index.rank_whole(text):
                 merged[m.topic] = max(merged.get(m.topic, 0.0), m.score * weight)
         ranked = sorted(merged.items(), key=lambda kv: kv[1], reverse=True)
         return [Match(t, s) for t, s in ranked]

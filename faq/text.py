@@ -16,6 +16,7 @@ STOPWORDS = frozenset(
     want need tell ask asking wondering question questions wonder then than also too even still
     one thing things stuff something anything kind sort going go gonna whats more much many way
     im am let lets ya yo uh um oh well maybe actually literally basically sure anyone someone
+    best good ever great
     le la les un une des du de d l et ou est ce c cest qu que qui quoi je j tu il elle on nous vous
     ils elles mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs a au aux en dans
     pour par avec sur pas ne n se s y ca cela ceci quand comment pourquoi est-ce estce bonjour
@@ -41,9 +42,18 @@ def stem(word: str) -> str:
     return word
 
 
+KEPT_NUMBERS = frozenset({"911", "988", "811"})
+
+
+def _meaningful(word: str) -> bool:
+    if word.isdigit():
+        return word in KEPT_NUMBERS  # ages, grades and times say little about the topic
+    return len(word) > 1 and word not in STOPWORDS
+
+
 def content_words(text: str) -> list[str]:
-    """Normalized words that carry meaning (stopwords dropped, unstemmed)."""
-    return [w for w in normalize(text).split() if w not in STOPWORDS and len(w) > 1]
+    """Normalized words that carry meaning (stopwords and most numbers dropped, unstemmed)."""
+    return [w for w in normalize(text).split() if _meaningful(w)]
 
 
 def features(words: list[str]) -> list[str]:

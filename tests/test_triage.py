@@ -54,7 +54,9 @@ def test_tricky_non_emergencies_are_not_flagged(text):
     assert not triage(text).emergency
 
 
-@pytest.mark.parametrize("text", ["i want to kill myself", "thinking about suicide", "je veux mourir"])
+@pytest.mark.parametrize(
+    "text", ["i want to kill myself", "thinking about suicide", "je veux mourir"]
+)
 def test_self_harm_is_its_own_category(text):
     assert SELF_HARM in triage(text).categories
 

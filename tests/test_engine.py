@@ -1,0 +1,168 @@
+"""The conversation engine, driven without any channel: one Message in, Replies out."""
+
+import pytest
+import yaml
+
+from bot.engine import Engine, build_engine
+from bot.gsm import segments
+from bot.safety_text import reminder
+from bot.types import Message
+from faq.loader import load
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return build_engine()
+
+
+def ask(engine, text, sender="s1", channel="sms"):
+    return engine.handle(Message(channel, sender, text))[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("wat does the resourse oficer do at skool", "sro-role"),
+        ("is da cop here tmrw?", "sro-presence"),
+        ("how do i reach the sro, shes not in 2day", "contact-sro"),
+        ("sum1 stole my hoodie from the gym change room", "report-crime"),
+        ("whats the non emergancy numbr", "non-emergency"),
+        ("wat r we suposed 2 do in a lockdwon", "lockdown"),
+        ("y do the popo check every room during lockdown drills", "lockdown-drill"),
+        ("tips for walkin home alone after practice", "staying-safe"),
+        ("sum1 online keeps asking me for pics", "online-safety"),
+        ("can u get in trouble for having weed at 15", "drugs-alcohol"),
+        ("these kids keep shoving me n calling me names", "bullying"),
+        ("ppl keep posting mean stuff abt me on insta", "cyberbullying"),
+        ("how do i become a cop", "policing-career"),
+        ("wat r my rights if 5-0 stops me", "canadian-law"),
+        ("wat is the YCJA", "ycja"),
+        ("will my parents find out if i talk to the sro", "parent-notification"),
+        ("can the officer give a talk to our class", "sro-presentations"),
+        ("is the sro program being reviewed", "sro-review"),
+        ("is this chat anonymous", "privacy"),
+        ("wat can u do", "bot-help"),
+    ],
+)
+def test_typos_shorthand_and_slang_reach_their_topic(engine, text, topic):
+    assert ask(engine, text).topic == topic
+
+
+def test_every_topic_is_reachable_by_its_title(engine):
+    kb = load()
+    for entry in kb.entries["en"].values():
+        reply = ask(engine, entry.title, sender=f"title-{entry.id}")
+        assert reply.topic == entry.id, entry.title
+
+
+@pytest.mark.parametrize("text", ["qwpoeiru zxmcnv", "who is the best singer ever", "asdfgh"])
+def test_below_threshold_says_not_sure_and_offers_menu_and_a_person(engine, text):
+    reply = ask(engine, text)
+    assert reply.topic is None and not reply.emergency
+    assert "not sure" in reply.text and "MENU" in reply.text and "main office" in reply.text
+
+
+def test_every_ordinary_reply_ends_with_the_reminder_and_fits_two_sms(engine):
+    for entry in load().entries["en"].values():
+        reply = ask(engine, entry.title, sender=f"r-{entry.id}")
+        assert reply.text.endswith(reminder("en"))
+        assert segments(reply.text) <= 2
+
+
+def test_emergency_reply_starts_with_911_and_self_harm_adds_crisis_lines(engine):
+    reply = ask(engine, "i want to kill myself")
+    assert reply.emergency and reply.text.startswith("Call 911 now")
+    assert "9-8-8" in reply.text and "1-800-668-6868" in reply.text and "686868" in reply.text
+
+
+def test_weapon_emergency_has_no_crisis_lines_but_911_first(engine):
+    reply = ask(engine, "theres a guy with a knife in the library")
+    assert reply.text.startswith("Call 911 now") and "9-8-8" not in reply.text
+
+
+def test_more_gives_the_long_answer_of_the_last_topic(engine):
+    first = ask(engine, "what is the ycja", sender="more")
+    more = ask(engine, "more", sender="more")
+    assert first.topic == more.topic == "ycja"
+    assert load().entries["en"]["ycja"].long in more.text
+
+
+def test_more_without_a_topic_explains_itself(engine):
+    assert "question first" in ask(engine, "more", sender="fresh").text
+
+
+def test_menu_then_number_answers_that_topic(engine):
+    menu = ask(engine, "menu", sender="m")
+    assert len(menu.choices) >= 10 and "1)" in menu.text
+    picked = ask(engine, "3", sender="m")
+    assert picked.topic == "contact-sro"
+
+
+def test_greeting_and_thanks_are_brief(engine):
+    assert ask(engine, "hi").text.startswith("Hi!")
+    assert ask(engine, "thank you").text.startswith("You are welcome")
+
+
+def test_empty_message_asks_for_a_question(engine):
+    reply = ask(engine, "   ")
+    assert reply.topic is None and "type a question" in reply.text
+
+
+def test_web_and_telegram_get_the_long_answer(engine):
+    long = load().entries["en"]["lockdown-drill"].long
+    assert long in ask(engine, "what happens in a lockdown drill", channel="web").text
+    assert long not in ask(engine, "what happens in a lockdown drill", channel="sms").text
+
+
+def test_french_question_gets_a_french_answer(engine):
+    reply = ask(engine, "C'est quoi un exercice de confinement?", sender="fr")
+    assert reply.lang == "fr" and reply.topic == "lockdown-drill"
+    assert reply.text.endswith(reminder("fr"))
+
+
+@pytest.fixture
+def twin_engine(tmp_path):
+    """A tiny knowledge base whose two topics are asked about the same way."""
+    base = load().entries["en"]["sro-role"].model_dump(mode="json")
+    topics = [
+        {
+            **base,
+            "id": tid,
+            "title": title,
+            "short": f"About {title}.",
+            "related": [],
+            "questions": ["how do the bus passes work"],
+            "keywords": ["bus pass"],
+        }
+        for tid, title in (("alpha", "Alpha passes"), ("beta", "Beta passes"))
+    ]
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "en.yaml").write_text(yaml.safe_dump({"topics": topics}))
+    (tmp_path / "topics.tsv").write_text("id\nalpha\nbeta\n")
+    return Engine(load(tmp_path / "kb", tmp_path / "topics.tsv"))
+
+
+def test_close_topics_ask_did_you_mean_and_a_digit_answers(twin_engine):
+    clarify = ask(twin_engine, "how do bus passes work", sender="c")
+    assert clarify.text.startswith("Did you mean 1) ") and " or 2) " in clarify.text
+    assert len(clarify.choices) == 2
+    chosen = ask(twin_engine, "2", sender="c")
+    topic = "beta" if clarify.choices[1] == "Beta passes" else "alpha"
+    assert chosen.topic == topic and chosen.text.startswith("About ")
+
+
+def test_triage_runs_before_the_knowledge_base_whatever_it_says(tmp_path):
+    base = load().entries["en"]["sro-role"].model_dump(mode="json")
+    topic = {
+        **base,
+        "id": "alpha",
+        "related": [],
+        "questions": ["he has a gun"],
+        "keywords": ["gun"],
+    }
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "en.yaml").write_text(yaml.safe_dump({"topics": [topic]}))
+    (tmp_path / "topics.tsv").write_text("id\nalpha\n")
+    engine = Engine(load(tmp_path / "kb", tmp_path / "topics.tsv"))
+    reply = ask(engine, "he has a gun in the hallway")
+    assert reply.emergency and reply.text.startswith("Call 911 now") and reply.topic is None
