@@ -17,7 +17,7 @@ from bot.state import ConversationState, MemoryStore, StateStore
 from bot.texts import text as wording
 from bot.triage import Triage, triage
 from bot.types import Message, Reply
-from faq.loader import DEFAULT_KB_DIR, KnowledgeBase, load
+from faq.loader import KnowledgeBase, load
 from faq.matcher import OFFTOPIC, Match, Matcher
 
 THRESHOLD = 0.30
@@ -187,4 +187,4 @@ class Engine:
 
 def build_engine(kb_dir: Path | None = None, store: StateStore | None = None) -> Engine:
     """Load and validate the knowledge base, build the index once, return a ready engine."""
-    return Engine(load(kb_dir or DEFAULT_KB_DIR), store=store)
+    return Engine(load(kb_dir), store=store)

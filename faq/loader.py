@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from faq.schema import Entry
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_KB_DIR = PACKAGE_DIR / "kb"
 TOPICS_FILE = PACKAGE_DIR / "topics.tsv"
@@ -46,6 +48,11 @@ class KnowledgeBase:
         return [e for e in self.all_entries() if (today - e.reviewed).days > max_age_days]
 
 
+def configured_kb_dir() -> Path:
+    """The knowledge-base folder: SRO_KB_DIR when set, else the one shipped in the package."""
+    return Path(os.environ.get("SRO_KB_DIR") or DEFAULT_KB_DIR)
+
+
 def read_topic_ids(path: Path = TOPICS_FILE) -> tuple[str, ...]:
     """The stable topic ids, from the first column of topics.tsv (header skipped)."""
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
@@ -58,7 +65,7 @@ def _field_path(loc: tuple) -> str:
 
 def _parse_file(path: Path, problems: list[str]) -> tuple[list[tuple[int, dict]], list[str]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -112,8 +119,9 @@ def _check_coverage(by_lang: dict[str, dict[str, Entry]], files: dict[str, str],
                 problems.append(f"{files[lang]}: topic {topic}: field id: missing for lang {lang}")
 
 
-def load(kb_dir: Path = DEFAULT_KB_DIR, topics_file: Path = TOPICS_FILE) -> KnowledgeBase:
+def load(kb_dir: Path | None = None, topics_file: Path = TOPICS_FILE) -> KnowledgeBase:
     """Load every *.yaml in kb_dir; raise KnowledgeBaseError listing all problems."""
+    kb_dir = kb_dir or configured_kb_dir()
     known = read_topic_ids(topics_file)
     problems: list[str] = []
     by_lang: dict[str, dict[str, Entry]] = {}
