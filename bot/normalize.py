@@ -50,6 +50,7 @@ _PHRASES = sorted((k for k in SHORTHAND if " " in k or "-" in k), key=len, rever
 _PHRASE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in _PHRASES) + r")(?![\w-])")
 
 _APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
+_ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019](?=\w)")  # French l'agent
 _NON_WORD = re.compile(r"[^a-z0-9#&\s-]+")
 _SPACES = re.compile(r"\s+")
 _DASH_ALONE = re.compile(r"(?<![a-z0-9])-|-(?![a-z0-9])")
@@ -62,7 +63,7 @@ def strip_accents(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    text = strip_accents(text.lower()).translate(_APOSTROPHES)
+    text = _ELISION.sub(r"\1 ", strip_accents(text.lower())).translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
     text = _DASH_ALONE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()

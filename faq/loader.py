@@ -93,7 +93,8 @@ def _validate(path: Path, raw: list[tuple[int, dict]], problems: list[str]) -> l
         except ValidationError as exc:
             for err in exc.errors():
                 field = _field_path(err["loc"])
-                problems.append(f"{path.name}: topic {name}: field {field}: {err['msg']}")
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append(f"{path.name}: topic {name}: field {field}: {msg}")
     return entries
 
 

@@ -31,7 +31,7 @@ OFFTOPIC = "_offtopic"
 KEYWORD_WEIGHT = 3.0
 TITLE_WEIGHT = 2.0
 TYPO_CUTOFF = 80.0
-SHORT_TYPO_CUTOFF = 90.0  # words of 4 or 5 letters: one wrong letter is too much
+SHORT_TYPO_CUTOFF = 85.0  # 4-letter stems: one letter added or dropped, no more
 UNKNOWN_WEIGHT = 9.0
 IDF_POWER = 2.0
 SATURATION = 2.0
@@ -79,31 +79,27 @@ class LanguageIndex:
     """Inverted index and phrasings of one language's entries."""
 
     def __init__(self, entries: list[Entry], offtopic: tuple[str, ...] = ()):
+        docs = _docs(entries, offtopic)
         self.votes: dict[str, dict[str, float]] = {}  # feature -> topic -> saturated count
         self.phrasings: dict[str, list[str]] = {}
         self.whole: list[tuple[str, str]] = []  # (normalized phrasing with stopwords, topic)
-        vocab: set[str] = set()
         df: Counter = Counter()  # in how many phrasings and keywords a feature occurs
         counts: dict[str, Counter] = defaultdict(Counter)  # feature -> topic -> weighted count
-        docs = _docs(entries, offtopic)
         for doc in docs:
-            for feat, tf in self._counts(doc, vocab, df).items():
+            for feat, tf in self._counts(doc, df).items():
                 counts[feat][doc.id] = tf
             self.phrasings[doc.id] = [" ".join(content_words(q)) for q in doc.questions]
             self.whole += [(normalize(q), doc.id) for q in doc.questions]
         for feat, by_topic in counts.items():
             self.votes[feat] = {t: c / (c + SATURATION) for t, c in by_topic.items()}
         n = sum(len(d.weighted) for d in docs)
-        self.weight = {f: _idf(n, df[f]) ** IDF_POWER for f in counts}
-        self.vocab = sorted(vocab)
+        self.weight = {f: _weight(f, n, df[f]) for f in counts}
+        self.stems = sorted(f for f in counts if "_" not in f)
 
-    @staticmethod
-    def _counts(doc: _Doc, vocab: set[str], df: Counter) -> Counter:
+    def _counts(self, doc: _Doc, df: Counter) -> Counter:
         counts: Counter = Counter()
         for text, weight in doc.weighted:
-            words = content_words(text)
-            vocab.update(words)
-            feats = set(features(words))
+            feats = set(features(content_words(text)))
             df.update(feats)
             for feat in feats:
                 counts[feat] += weight * (BIGRAM_WEIGHT if "_" in feat else 1.0)
@@ -121,8 +117,8 @@ class LanguageIndex:
 
     def rank(self, words: list[str]) -> list[Match]:
         """Topics ranked by score for these content words."""
-        words = [_correct(self, w) for w in words]
-        feats = set(features(words))
+        stems = [_correct(self, stem(w)) for w in words]
+        feats = set(stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)])
         tally: dict[str, float] = defaultdict(float)
         for f in feats:
             for topic, share in self.votes.get(f, {}).items():
@@ -144,18 +140,19 @@ class LanguageIndex:
         return COVERAGE * min(1.0, coverage) + EVIDENCE * strength + PHRASE * phrase
 
 
-def _idf(n: int, df: int) -> float:
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+def _weight(feature: str, n: int, df: int) -> float:
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return idf**IDF_POWER * (BIGRAM_WEIGHT if "_" in feature else 1.0)
 
 
 @lru_cache(maxsize=8192)
-def _correct(index: LanguageIndex, word: str) -> str:
-    """The closest known word for a misspelled one, or the word itself."""
-    if len(word) < 4 or word in index.votes or stem(word) in index.votes:
-        return word
-    cutoff = TYPO_CUTOFF if len(word) >= 6 else SHORT_TYPO_CUTOFF
-    hit = process.extractOne(word, index.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return hit[0] if hit else word
+def _correct(index: LanguageIndex, word_stem: str) -> str:
+    """The closest known stem for a misspelled one, or the stem itself."""
+    if len(word_stem) < 4 or word_stem in index.votes:
+        return word_stem
+    cutoff = TYPO_CUTOFF if len(word_stem) >= 5 else SHORT_TYPO_CUTOFF
+    hit = process.extractOne(word_stem, index.stems, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return hit[0] if hit else word_stem
 
 
 class Matcher:

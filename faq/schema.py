@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.gsm import encoding_of, two_segment_budget, units
 from bot.safety_text import reminder
@@ -45,15 +45,16 @@ class Entry(BaseModel):
             raise ValueError("is empty")
         return text
 
-    @model_validator(mode="after")
-    def short_fits_two_sms(self) -> Entry:
+    @field_validator("short")
+    @classmethod
+    def short_fits_two_sms(cls, short: str, info: ValidationInfo) -> str:
         """The short answer plus the 911 reminder must fit in two SMS segments."""
-        sms = f"{self.short}\n{reminder(self.lang)}"
-        budget = two_segment_budget(sms)
-        used = units(sms, encoding_of(sms))
+        sms = f"{short.strip()}\n{reminder(info.data.get('lang', 'en'))}"
+        encoding = encoding_of(sms)
+        used, budget = units(sms, encoding), two_segment_budget(sms)
         if used > budget:
             raise ValueError(
-                f"short: {used} {encoding_of(sms).upper()} units with the 911 reminder, "
-                f"over the two-SMS budget of {budget}"
+                f"{used} {encoding.upper()} characters with the 911 reminder, over the two-SMS "
+                f"budget of {budget}"
             )
-        return self
+        return short

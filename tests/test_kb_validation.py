@@ -58,7 +58,7 @@ def test_missing_topic_id(kb_copy):
 def test_over_long_sms_answer(kb_copy):
     edit(kb_copy[0], lambda t: t[1].update(short="word " * 70))
     msg = problems(*kb_copy)
-    assert f"topic {read_topic_ids()[1]}: field (entry)" in msg and "two-SMS budget of 306" in msg
+    assert f"topic {read_topic_ids()[1]}: field short: " in msg and "two-SMS budget of 306" in msg
 
 
 def test_non_gsm_character_shrinks_the_budget_to_134(kb_copy):

@@ -23,6 +23,13 @@ EMERGENCIES = [
     "je veux me suicider",
     "il y a un gars avec une arme dans le stationnement",
     "sum1 pulled a blade on me at the bus stop",
+    "i cut my wrists and it wont stop bleeding",
+    "my best friend just posted goodbye forever and love you all",
+    "looking up ways to end it",
+    "im on the roof of the school and i cant do this anymore",
+    "this guy showed us a gun in the washroom",
+    "il a fait une surdose pis il respire pas",
+    "j'ai plus envie de vivre",
 ]
 
 NOT_EMERGENCIES = [
@@ -41,6 +48,9 @@ NOT_EMERGENCIES = [
     "is it illegal to carry a pocket knife",
     "What can you help me with?",
     "my car was broken into overnight, they're long gone",
+    "my dad is gonna kill me when he sees my report card",
+    "got shot down when i asked her out",
+    "he joked about bringing a bomb, can he get in trouble for that",
 ]
 
 
