@@ -40,7 +40,17 @@ SHORTHAND = {
     "cop": "police", "cops": "police", "copper": "police", "coppers": "police", "5-0": "police",
     "5 0": "police", "five-0": "police", "popo": "police", "po-po": "police", "po po": "police",
     "feds": "police", "pigs": "police", "fuzz": "police", "boys in blue": "police",
-    "officers": "officer", "policeman": "police officer", "policewoman": "police officer",
+    "officers": "officer",
+    # more texting slang
+    "hmu": "contact", "hit up": "contact", "rents": "parents", "rentals": "parents",
+    "jacked": "stole", "yoinked": "stole", "swiped": "stole", "jacked my": "stole my",
+    "nicked": "stole", "acc": "account", "accs": "accounts", "dm": "message", "dms": "messages",
+    "sketch": "suspicious", "sketchy": "suspicious", "sus": "suspicious", "caf": "cafeteria",
+    "changeroom": "change room", "sumthin": "something", "smth": "something", "sth": "something",
+    "nah": "no", "yep": "yes", "yea": "yes", "yeah": "yes", "bc of": "because of",
+    "be a cop": "become police", "be a police officer": "become police officer",
+    "be an officer": "become officer", "be a police": "become police",
+    "insta": "instagram", "snap": "snapchat", "ig": "instagram", "policeman": "police officer", "policewoman": "police officer",
     "constable": "officer", "cst": "officer",
 }
 # fmt: on

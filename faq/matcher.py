@@ -94,7 +94,10 @@ class LanguageIndex:
             self.votes[feat] = {t: c / (c + SATURATION) for t, c in by_topic.items()}
         n = sum(len(d.weighted) for d in docs)
         self.weight = {f: _weight(f, n, df[f]) for f in counts}
-        self.stems = sorted(f for f in counts if "_" not in f)
+        self.stems_by_letter: dict[str, list[str]] = defaultdict(list)
+        for f in sorted(counts):
+            if "_" not in f:
+                self.stems_by_letter[f[0]].append(f)
 
     def _counts(self, doc: _Doc, df: Counter) -> Counter:
         counts: Counter = Counter()
@@ -151,7 +154,8 @@ def _correct(index: LanguageIndex, word_stem: str) -> str:
     if len(word_stem) < 4 or word_stem in index.votes:
         return word_stem
     cutoff = TYPO_CUTOFF if len(word_stem) >= 5 else SHORT_TYPO_CUTOFF
-    hit = process.extractOne(word_stem, index.stems, scorer=fuzz.ratio, score_cutoff=cutoff)
+    same_start = index.stems_by_letter.get(word_stem[0], [])  # a first letter is rarely mistyped
+    hit = process.extractOne(word_stem, same_start, scorer=fuzz.ratio, score_cutoff=cutoff)
     return hit[0] if hit else word_stem
 
 

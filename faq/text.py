@@ -13,10 +13,10 @@ STOPWORDS = frozenset(
     can could would should will shall may might must what how why when who whom where which there
     here that this these those just like really very not no yes have has had having get got gets
     getting about from up out as by any some all lol ok okay hi hello hey please thanks thank know
-    want need tell ask asking wondering question questions wonder then than also too even still
+    want need tell ask asking wondering wonder then than also too even still
     one thing things stuff something anything kind sort going go gonna whats more much many way
     im am let lets ya yo uh um oh well maybe actually literally basically sure anyone someone
-    best good ever great year years old
+    best good ever great year years old now right lowkey highkey ngl fr
     le la les un une des du de d l et ou est ce c cest qu que qui quoi je j tu il elle on nous vous
     ils elles mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs a au aux en dans
     pour par avec sur pas ne n se s y ca cela ceci quand comment pourquoi est-ce estce bonjour
