@@ -50,7 +50,8 @@ SHORTHAND = {
     "nah": "no", "yep": "yes", "yea": "yes", "yeah": "yes", "bc of": "because of",
     "be a cop": "become police", "be a police officer": "become police officer",
     "be an officer": "become officer", "be a police": "become police",
-    "insta": "instagram", "snap": "snapchat", "ig": "instagram", "policeman": "police officer", "policewoman": "police officer",
+    "insta": "instagram", "snap": "snapchat", "ig": "instagram",
+    "policeman": "police officer", "policewoman": "police officer",
     "constable": "officer", "cst": "officer",
 }
 # fmt: on
