@@ -84,7 +84,7 @@ class LanguageIndex:
         self.phrasings: dict[str, list[str]] = {}
         self.whole: list[tuple[str, str]] = []  # (normalized phrasing with stopwords, topic)
         df: Counter = Counter()  # in how many phrasings and keywords a feature occurs
-        counts: dict[str, Counter] = defaultdict(Counter)  # feature -> topic -> weighted count
+        counts: dict[str, dict[str, float]] = defaultdict(dict)  # feature -> topic -> count
         for doc in docs:
             for feat, tf in self._counts(doc, df).items():
                 counts[feat][doc.id] = tf
@@ -99,13 +99,14 @@ class LanguageIndex:
             if "_" not in f:
                 self.stems_by_letter[f[0]].append(f)
 
-    def _counts(self, doc: _Doc, df: Counter) -> Counter:
-        counts: Counter = Counter()
+    @staticmethod
+    def _counts(doc: _Doc, df: Counter) -> dict[str, float]:
+        counts: dict[str, float] = defaultdict(float)
         for text, weight in doc.weighted:
             feats = set(features(content_words(text)))
             df.update(feats)
             for feat in feats:
-                counts[feat] += weight * (BIGRAM_WEIGHT if "_" in feat else 1.0)
+                counts[feat] += weight
         return counts
 
     def rank_whole(self, text: str) -> list[Match]:
