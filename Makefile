@@ -18,7 +18,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/sro-bot chat
+	$(VENV)/bin/sro-bot serve
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest
@@ -32,6 +32,7 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_http.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

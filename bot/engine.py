@@ -101,7 +101,7 @@ class Engine:
         picked = self._picked(body, state)
         if picked:
             return self._answer(picked, 1.0, state, channel)
-        command = COMMANDS.get(normalize(body))
+        command = COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
         if command:
             return self._command(command, state, channel)
         return self._match(body, state, channel)

@@ -166,3 +166,8 @@ def test_triage_runs_before_the_knowledge_base_whatever_it_says(tmp_path):
     engine = Engine(load(tmp_path / "kb", tmp_path / "topics.tsv"))
     reply = ask(engine, "he has a gun in the hallway")
     assert reply.emergency and reply.text.startswith("Call 911 now") and reply.topic is None
+
+
+@pytest.mark.parametrize("word", ["help", "info", "HELP", "Info!"])
+def test_help_words_give_the_help_answer(engine, word):
+    assert ask(engine, word).topic == "bot-help"

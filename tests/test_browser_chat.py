@@ -1,0 +1,106 @@
+"""The web chat in real headless Chromium: type a question, read the answer, press a choice."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Chromium: apt-get install chromium (Debian package)"
+    ),
+]
+
+
+@pytest.fixture
+def live_url(make_app):
+    """The real app served over HTTP on a loopback port for the browser."""
+    server = make_server("127.0.0.1", 0, make_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def page(live_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 800})  # a phone
+            page.goto(live_url)
+            yield page
+        finally:
+            browser.close()
+
+
+def test_question_answer_and_choice_button(page):
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Emergency? Call 911.")).to_be_visible()
+    question = page.get_by_label("Your question")
+    question.fill("Is the SRO at my school today?")
+    question.press("Enter")
+    log = page.get_by_role("log")
+    expect(log.locator(".msg.bot").first).to_contain_text("main office")
+    expect(question).to_have_value("")
+
+    question.fill("menu")
+    page.get_by_role("button", name="Send").click()
+    choices = page.get_by_role("group", name="Choose one")
+    expect(choices.get_by_role("button")).to_have_count(12)
+    choices.get_by_role("button", name="What a lockdown is").click()
+    expect(log.locator(".msg.user").last).to_have_text("What a lockdown is")
+    expect(log.locator(".msg.bot")).to_have_count(3)
+    expect(log.locator(".msg.bot").last).to_contain_text("lockdown")
+    expect(choices.get_by_role("button").first).to_be_disabled()
+    expect(page.get_by_text("Emergency? Call 911.")).to_be_in_viewport()
+
+
+def test_keyboard_only_use(page):
+    from playwright.sync_api import expect
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Your question")).to_be_focused()
+    page.keyboard.type("menu")
+    page.keyboard.press("Enter")
+    first_choice = page.get_by_role("group", name="Choose one").get_by_role("button").first
+    expect(first_choice).to_be_visible()
+    first_choice.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("log").locator(".msg.bot")).to_have_count(2)
+
+
+def test_empty_question_is_explained_not_sent(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status")).to_have_text("Please type a question first.")
+    expect(page.get_by_role("log").locator(".msg")).to_have_count(0)
+
+
+def test_emergency_reply_is_an_alert(page):
+    from playwright.sync_api import expect
+
+    question = page.get_by_label("Your question")
+    question.fill("there is a kid with a knife in the cafeteria")
+    question.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("911")

@@ -1,0 +1,189 @@
+"""The web chat's JSON endpoint, its page and /healthz, through the real app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.types import Message
+
+SESSION = "3f9c2a7b1e0d4c8a9b6f5e4d3c2b1a00"
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app().test_client()
+
+
+def ask(client, text, session=SESSION):
+    return client.post("/api/messages", json={"session": session, "text": text})
+
+
+def test_a_question_gets_the_engine_reply_as_json(client, knowledge_base):
+    from bot.engine import Engine
+
+    expected = Engine(knowledge_base).handle(Message("web", SESSION, "Is the SRO here today?"))[0]
+    response = ask(client, "Is the SRO here today?")
+    assert response.status_code == 200
+    assert response.json == {
+        "replies": [{"text": expected.text, "choices": [], "emergency": False, "lang": "en"}]
+    }
+
+
+def test_choices_come_back_and_a_digit_picks_one(client):
+    menu = ask(client, "menu").json["replies"][0]
+    assert len(menu["choices"]) > 1
+    picked = ask(client, "2").json["replies"][0]
+    assert picked["choices"] == [] and "911" in picked["text"]
+    assert picked["text"] != menu["text"]
+
+
+def test_sessions_are_kept_apart(client):
+    ask(client, "menu")
+    other = ask(client, "2", session="another-session-id").json["replies"][0]
+    assert "not sure" in other["text"]
+
+
+def test_emergencies_are_flagged(client):
+    reply = ask(client, "someone has a gun in the hallway").json["replies"][0]
+    assert reply["emergency"] is True and "911" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ({"session": SESSION, "text": ""}, "text must be a non-empty string"),
+        ({"session": SESSION, "text": " \n\t "}, "text must be a non-empty string"),
+        ({"session": SESSION, "text": 42}, "text must be a non-empty string"),
+        ({"session": SESSION}, "text must be a non-empty string"),
+        ({"session": SESSION, "text": "hi\x00there"}, "text contains control characters"),
+        ({"session": SESSION, "text": "hi\u202ethere"}, "text contains control characters"),
+        ({"session": SESSION, "text": "x" * 1001}, "text is longer than 1000 characters"),
+        ({"session": "short", "text": "hi"}, "session must be 8-64 letters, digits, - or _"),
+        (
+            {"session": "../../etc/passwd", "text": "hi"},
+            "session must be 8-64 letters, digits, - or _",
+        ),
+        ({"text": "hi"}, "session must be 8-64 letters, digits, - or _"),
+        ({"session": SESSION, "text": "hi", "admin": True}, "unknown field: admin"),
+        ([SESSION, "hi"], "body must be a JSON object"),
+        ("hi", "body must be a JSON object"),
+        (0, "body must be a JSON object"),
+    ],
+)
+def test_bad_json_bodies_get_a_400_with_a_reason(client, body, reason):
+    response = client.post("/api/messages", json=body)
+    assert (response.status_code, response.json) == (400, {"error": reason})
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"{not json", "body is not valid JSON"),
+        (b"", "body is not valid JSON"),
+        (b'{"session": "abcdefgh", "text": "caf\xe9"}', "body is not valid UTF-8"),
+    ],
+)
+def test_undecodable_bodies_get_a_400(client, data, reason):
+    response = client.post("/api/messages", data=data, content_type="application/json")
+    assert (response.status_code, response.json) == (400, {"error": reason})
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_other_content_types_are_415(client, content_type):
+    response = client.post("/api/messages", data=b'{"text": "hi"}', content_type=content_type)
+    assert (response.status_code, response.json) == (
+        415,
+        {"error": "content type must be application/json"},
+    )
+
+
+def test_oversized_body_is_413(make_app):
+    client = make_app(SRO_MAX_BODY_BYTES="1024").test_client()
+    response = ask(client, "x" * 2000)
+    assert (response.status_code, response.json) == (413, {"error": "body too large"})
+
+
+def test_unknown_paths_and_methods_answer_json(client):
+    assert client.get("/nowhere").json == {"error": "not found"}
+    assert client.get("/api/messages").status_code == 405
+    assert client.delete("/").json == {"error": "method not allowed"}
+    assert client.get("/static/missing.js").json == {"error": "not found"}
+
+
+def test_an_engine_crash_is_a_json_500_without_a_traceback(make_app):
+    class Broken:
+        def handle(self, message):
+            raise RuntimeError("secret internals: " + message.text)
+
+    app = make_app()
+    app.extensions["sro"].engine = Broken()
+    response = ask(app.test_client(), "hello")
+    assert (response.status_code, response.json) == (500, {"error": "internal error"})
+    assert b"secret internals" not in response.get_data()
+
+
+def test_healthz_reports_the_process_and_its_channels(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {
+        "status": "ok",
+        "knowledge_base": "loaded",
+        "channels": {"web": True, "sms": True, "telegram": True},
+    }
+
+
+def fetch(client, path: str):
+    """GET a path and close the response (static files are streamed from disk)."""
+    with client.get(path) as response:
+        response.get_data()
+        return response
+
+
+def test_page_is_self_contained_and_accessible(client):
+    response = fetch(client, "/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert 'aria-live="polite"' in html and '<label for="question">' in html
+    assert "911" in html and '<html lang="en">' in html
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', html.replace('href="data:,"', "")):
+        assert not re.match(r"(https?:)?//", asset), asset
+        assert fetch(client, "/" + asset).status_code == 200
+
+
+def test_static_assets_reference_no_third_party_host(client):
+    for name in ("chat.js", "chat.css"):
+        body = fetch(client, f"/static/{name}").get_data(as_text=True)
+        assert not re.search(r"https?://", body), name
+
+
+def test_random_bodies_never_cause_a_500(make_app):
+    import random
+
+    rng = random.Random(20261123)
+    client = make_app().test_client()
+    seeds = [
+        b'{"session": "abcdefgh12", "text": "hi"}',
+        b'{"update_id": 1, "message": {}}',
+        b"From=%2B1&Body=hi&MessageSid=SM1",
+        b"\xff\xfe\x00",
+        b"[]",
+        b"{}",
+    ]
+    kinds = ["application/json", "application/x-www-form-urlencoded", "text/plain", ""]
+    for _ in range(300):
+        body = bytearray(rng.choice(seeds))
+        for _ in range(rng.randrange(4)):
+            body[rng.randrange(len(body))] = rng.randrange(256)
+        path = rng.choice(["/api/messages", "/sms/twilio", "/telegram/webhook", "/", "/healthz"])
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "test-webhook-secret"}
+        response = client.post(
+            path, data=bytes(body), content_type=rng.choice(kinds), headers=headers
+        )
+        assert response.status_code < 500, (path, bytes(body))
+        assert response.mimetype in {"application/json", "text/xml"}

@@ -1,0 +1,58 @@
+"""The boundary stays mechanical: the core never imports the web stack or the channels."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = ("flask", "werkzeug", "twilio", "telegram", "webhooks", "gunicorn")
+CORE_FILES = sorted(p for pkg in ("bot", "faq") for p in (ROOT / pkg).rglob("*.py"))
+
+
+def imported_roots(path: Path) -> set[str]:
+    """Top-level package of every import in a file, including imports inside functions."""
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_module_imports_no_channel_package(path):
+    assert not imported_roots(path) & set(FORBIDDEN)
+
+
+def test_loading_the_core_and_answering_pulls_in_no_channel_package():
+    code = (
+        "import sys, bot.cli, bot.engine\n"
+        "from bot.types import Message\n"
+        "bot.engine.build_engine().handle(Message('cli', 'x', 'menu'))\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_sro_bot_ask_does_not_load_the_web_stack():
+    code = (
+        "import sys, io, contextlib\n"
+        "from webhooks.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['ask', 'hello'])\n"
+        "web = ('flask', 'telegram', 'twilio')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in web))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,77 @@
+"""Application factory: one Flask app, a blueprint per channel, the engine in app.extensions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+
+from webhooks import errors, logs, telegram_webhook, twilio_sms, web_chat
+from webhooks.config import Config, check, load_env
+from webhooks.outbound import TelegramClient
+from webhooks.services import Services, services
+from webhooks.telegram_updates import Engine
+
+
+def engine_from_config(config: Config) -> Engine:
+    """The real engine; raises faq.loader.KnowledgeBaseError for a broken knowledge base."""
+    from bot.engine import build_engine
+
+    return build_engine(kb_dir=Path(config.kb_dir) if config.kb_dir else None)
+
+
+def create_app(
+    config: Config | None = None, *, engine: Engine | None = None, notifier: Any = None
+) -> Flask:
+    """Build the app; refuse to start on unsafe settings or a broken knowledge base."""
+    config = config or load_env()
+    check(config)
+    logs.configure(config.log_level)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, TESTING=config.testing)
+    telegram = None
+    if config.telegram_enabled:
+        telegram = TelegramClient(config.telegram_bot_token, config.telegram_api_base)
+    app.extensions["sro"] = Services(
+        config, engine or engine_from_config(config), notifier, telegram=telegram
+    )
+    app.register_blueprint(web_chat.bp)
+    if config.sms_enabled:
+        app.register_blueprint(twilio_sms.bp)
+    if config.telegram_enabled:
+        app.register_blueprint(telegram_webhook.bp)
+    app.add_url_rule("/healthz", view_func=healthz)
+    errors.register(app)
+    _instrument(app)
+    return app
+
+
+def healthz() -> Response:
+    """Liveness for monitors: the process answers and its knowledge base loaded."""
+    config = services().config
+    channels = {"web": True, "sms": config.sms_enabled, "telegram": config.telegram_enabled}
+    return jsonify(status="ok", knowledge_base="loaded", channels=channels)
+
+
+def _instrument(app: Flask) -> None:
+    """Time each request, log it without its body, add protective headers."""
+
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        logs.event(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            ms=round(ms, 1),
+        )
+        return response

@@ -1,0 +1,126 @@
+"""Settings read from the environment with an explicit load_env, defaults in code."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class ConfigError(Exception):
+    """The configuration cannot run safely; the message says which variable to set."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in _TRUE
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the web app and the outbound senders need to know."""
+
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    public_base_url: str = ""
+    kb_dir: str = ""
+    max_body_bytes: int = 16_384
+    max_text_chars: int = 1_000
+    log_level: str = "INFO"
+    demo: bool = False
+    testing: bool = False
+    hash_salt_set: bool = False
+    twilio_api_base: str = ""
+    telegram_api_base: str = ""
+
+    @property
+    def sms_enabled(self) -> bool:
+        """SMS switches on once a Twilio auth token is set."""
+        return bool(self.twilio_auth_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """Telegram switches on once a bot token is set."""
+        return bool(self.telegram_bot_token)
+
+
+_TEXT_VARS = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "PUBLIC_BASE_URL",
+    "SRO_KB_DIR",
+    "SRO_LOG_LEVEL",
+    "SRO_DEMO",
+    "SRO_TWILIO_API_BASE",
+    "SRO_TELEGRAM_API_BASE",
+)
+
+
+def load_env(environ: Mapping[str, str] | None = None) -> Config:
+    """Build a Config from environment variables; strings stay strings, numbers are checked."""
+    env = os.environ if environ is None else environ
+    text = {name: env.get(name, "").strip() for name in _TEXT_VARS}
+    return Config(
+        twilio_account_sid=text["TWILIO_ACCOUNT_SID"],
+        twilio_auth_token=text["TWILIO_AUTH_TOKEN"],
+        twilio_from_number=text["TWILIO_FROM_NUMBER"],
+        telegram_bot_token=text["TELEGRAM_BOT_TOKEN"],
+        telegram_webhook_secret=text["TELEGRAM_WEBHOOK_SECRET"],
+        public_base_url=text["PUBLIC_BASE_URL"].rstrip("/"),
+        kb_dir=text["SRO_KB_DIR"],
+        max_body_bytes=_int(env, "SRO_MAX_BODY_BYTES", Config.max_body_bytes),
+        max_text_chars=_int(env, "SRO_MAX_TEXT_CHARS", Config.max_text_chars),
+        log_level=text["SRO_LOG_LEVEL"].upper() or Config.log_level,
+        demo=_flag(text["SRO_DEMO"]),
+        hash_salt_set=bool(env.get("SRO_HASH_SALT", "").strip()),
+        twilio_api_base=text["SRO_TWILIO_API_BASE"].rstrip("/"),
+        telegram_api_base=text["SRO_TELEGRAM_API_BASE"].rstrip("/"),
+    )
+
+
+def problems_of(config: Config) -> list[str]:
+    """What is unsafe or missing; demo and testing mode tolerate a missing secret, salt or URL."""
+    hard, soft = [], []
+    if config.twilio_account_sid and not config.twilio_auth_token:
+        hard.append("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty")
+    if config.telegram_webhook_secret and not _SECRET.fullmatch(config.telegram_webhook_secret):
+        hard.append("TELEGRAM_WEBHOOK_SECRET may only hold 1-256 of A-Z a-z 0-9 _ -")
+    if config.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        hard.append(f"SRO_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {config.log_level}")
+    if config.sms_enabled and not config.public_base_url:
+        soft.append("PUBLIC_BASE_URL is needed to check Twilio signatures")
+    if config.telegram_enabled and not config.telegram_webhook_secret:
+        soft.append("TELEGRAM_BOT_TOKEN is set but TELEGRAM_WEBHOOK_SECRET is empty")
+    if (config.sms_enabled or config.telegram_enabled) and not config.hash_salt_set:
+        soft.append("SRO_HASH_SALT is needed so sender hashes cannot be reversed to numbers")
+    return hard if config.demo or config.testing else hard + soft
+
+
+def check(config: Config) -> None:
+    """Refuse to start when an enabled channel could not verify its callers."""
+    problems = problems_of(config)
+    if problems:
+        raise ConfigError("; ".join(problems))

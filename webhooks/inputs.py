@@ -1,0 +1,53 @@
+"""Checks shared by every endpoint: content type, strict JSON objects, clean text."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from flask import Request
+
+
+class BadInput(Exception):
+    """A request the app refuses with a 4xx status and a short reason."""
+
+    def __init__(self, reason: str, status: int = 400):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def require_mimetype(request: Request, mimetype: str) -> None:
+    """415 unless the request body is of this media type."""
+    if request.mimetype != mimetype:
+        raise BadInput(f"content type must be {mimetype}", 415)
+
+
+def object_from_json(raw: bytes, allowed: frozenset[str] | None = None) -> dict:
+    """Decode a UTF-8 JSON object with no fields beyond the allowed ones (any when None)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadInput("body is not valid UTF-8") from None
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        raise BadInput("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadInput("body must be a JSON object")
+    unknown = sorted(set(data) - allowed) if allowed is not None else []
+    if unknown:
+        raise BadInput("unknown field: " + ", ".join(unknown)[:80])
+    return data
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in {"Cc", "Cf", "Cs"} and ch not in "\n\t"
+
+
+def has_control_chars(text: str) -> bool:
+    """True when text holds control, format or surrogate characters other than newline and tab."""
+    return any(_is_control(ch) for ch in text)
+
+
+def clean_text(text: str) -> str:
+    """Text with control characters dropped, tabs as spaces, surrounding space stripped."""
+    return "".join(ch for ch in text if not _is_control(ch)).replace("\t", " ").strip()

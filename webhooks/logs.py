@@ -1,0 +1,66 @@
+"""Structured logs: one JSON object per line, sender hashes only, never message text."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+LOGGER_NAME = "sro_bot.webhooks"
+log = logging.getLogger(LOGGER_NAME)
+
+# Only these keys ever reach a log line; anything else passed to event() is dropped.
+ALLOWED_FIELDS = frozenset(
+    {
+        "event",
+        "channel",
+        "sender",
+        "status",
+        "method",
+        "path",
+        "ms",
+        "topic",
+        "emergency",
+        "confidence",
+        "replies",
+        "parts",
+        "reason",
+        "kind",
+        "error",
+        "update_id",
+        "duplicate",
+    }
+)
+
+
+class JsonLineFormatter(logging.Formatter):
+    """Render a record as {"ts", "level", ...fields} on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+        }
+        line.update(getattr(record, "fields", {"event": record.getMessage()}))
+        return json.dumps(line, separators=(",", ":"), default=str)
+
+
+def configure(level: str = "INFO", stream=None) -> None:
+    """Send this package's records to stderr as JSON lines, once per process."""
+    if not any(isinstance(h.formatter, JsonLineFormatter) for h in log.handlers):
+        handler = logging.StreamHandler(stream or sys.stderr)
+        handler.setFormatter(JsonLineFormatter())
+        log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines hold the bot token
+
+
+def event(name: str, level: int = logging.INFO, **fields: object) -> None:
+    """Log one named event with whitelisted fields."""
+    if not log.isEnabledFor(level):
+        return
+    kept = {k: v for k, v in fields.items() if k in ALLOWED_FIELDS}
+    log.log(level, name, extra={"fields": {"event": name, **kept}})

@@ -1,0 +1,53 @@
+"""What the views share, kept in app.extensions["sro"] rather than in globals."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from bot.privacy import sender_key
+from bot.types import Message, Reply
+from webhooks import logs
+from webhooks.config import Config
+from webhooks.outbound import TelegramClient
+from webhooks.stores import MemoryOptOutStore, MemoryReplayStore, OptOutStore, ReplayStore
+from webhooks.telegram_updates import Engine
+
+
+@dataclass
+class Services:
+    """The engine, the stores and the outbound clients of one app."""
+
+    config: Config
+    engine: Engine
+    notifier: Any = None
+    replays: ReplayStore = field(default_factory=MemoryReplayStore)
+    optouts: OptOutStore = field(default_factory=MemoryOptOutStore)
+    telegram: TelegramClient | None = None
+
+    def handle(self, message: Message) -> list[Reply]:
+        """Ask the engine and log the outcome by sender hash, never the text."""
+        started = time.perf_counter()
+        replies = self.engine.handle(message)
+        first = replies[0] if replies else None
+        logs.event(
+            "answered",
+            level=logging.WARNING if first and first.emergency else logging.INFO,
+            channel=message.channel,
+            sender=sender_key(message.channel, message.sender),
+            topic=first.topic if first else None,
+            emergency=bool(first and first.emergency),
+            confidence=round(first.confidence, 2) if first else None,
+            replies=len(replies),
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return replies
+
+
+def services() -> Services:
+    """The Services of the current app."""
+    return current_app.extensions["sro"]

@@ -1,0 +1,71 @@
+"""Small storage interfaces for webhook retries and SMS opt-outs, with in-memory versions."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Protocol
+
+
+class ReplayStore(Protocol):
+    """Remembers what was answered to a delivery id (MessageSid, update_id) so a retry is not
+    processed twice."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+
+class OptOutStore(Protocol):
+    """Which SMS senders said STOP; keyed by bot.privacy.sender_key, never a raw number."""
+
+    def is_opted_out(self, key: str) -> bool: ...
+
+    def opt_out(self, key: str) -> None: ...
+
+    def opt_in(self, key: str) -> None: ...
+
+
+class MemoryReplayStore:
+    """Bounded, thread-safe, per-process: the oldest ids are forgotten first."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        """The stored answer for this delivery id, or None the first time."""
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: str, value: str) -> None:
+        """Remember the answer given to this delivery id."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+
+class MemoryOptOutStore:
+    """Thread-safe, per-process set of opted-out sender keys."""
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+        self._lock = threading.Lock()
+
+    def is_opted_out(self, key: str) -> bool:
+        """True while this sender is opted out."""
+        with self._lock:
+            return key in self._keys
+
+    def opt_out(self, key: str) -> None:
+        """Stop sending to this sender."""
+        with self._lock:
+            self._keys.add(key)
+
+    def opt_in(self, key: str) -> None:
+        """Resume sending to this sender."""
+        with self._lock:
+            self._keys.discard(key)

@@ -1,0 +1,107 @@
+"""Twilio SMS webhook: verify the signature, translate the form, answer with TwiML."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, request
+from twilio.request_validator import (
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
+
+from bot.privacy import sender_key
+from bot.types import Message
+from webhooks import logs, sms_texts
+from webhooks.inputs import BadInput, clean_text, require_mimetype
+from webhooks.services import Services, services
+from webhooks.sms_parts import parts_from_text
+
+bp = Blueprint("twilio_sms", __name__)
+
+
+def signed_url() -> str:
+    """The URL Twilio called: the configured public base URL plus this path and query."""
+    base = services().config.public_base_url or request.host_url.rstrip("/")
+    query = request.query_string.decode("latin-1")
+    return base + request.path + (f"?{query}" if query else "")
+
+
+def verified_by_twilio(view: Callable) -> Callable:
+    """403 unless X-Twilio-Signature matches the form, the URL and the auth token."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        signature = request.headers.get("X-Twilio-Signature", "")
+        validator = RequestValidator(services().config.twilio_auth_token)
+        algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        if not signature or not validator.validate(
+            signed_url(), request.form, signature, algorithm
+        ):
+            raise BadInput("bad signature" if signature else "no signature", 403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def message_from_form(form: MultiDict, max_chars: int) -> Message:
+    """An engine Message from Twilio's form (an empty or picture-only body stays empty: the
+    engine answers it)."""
+    sender = form.get("From", "").strip()
+    if not sender:
+        raise BadInput("missing From")
+    return Message("sms", sender, clean_text(form.get("Body", ""))[:max_chars], datetime.now(UTC))
+
+
+def twiml_from_texts(texts: list[str]) -> str:
+    """A MessagingResponse with one <Message> per text (none: Twilio sends nothing)."""
+    response = MessagingResponse()
+    for text in texts:
+        response.message(text)
+    return str(response)
+
+
+def texts_for(message: Message, svc: Services) -> list[str]:
+    """Carrier opt-out protocol first, then the engine; nothing at all while opted out."""
+    key = sender_key("sms", message.sender)
+    word = sms_texts.keyword_of(message.text)
+    if word in sms_texts.OPT_OUT:
+        svc.optouts.opt_out(key)
+        return [sms_texts.OPTED_OUT["fr" if word == "ARRET" else "en"]]
+    if svc.optouts.is_opted_out(key):
+        if word in sms_texts.OPT_IN:
+            svc.optouts.opt_in(key)
+            return [sms_texts.OPTED_IN["en"]]
+        logs.event("suppressed", channel="sms", sender=key, reason="opted out")
+        return []
+    if word in sms_texts.HELP:
+        message = replace(message, text="help")
+    replies = svc.handle(message)
+    return parts_from_text("\n\n".join(r.text for r in replies))  # choices are numbered in text
+
+
+def twiml_for(form: MultiDict, svc: Services) -> str:
+    """The TwiML answer to this form, computed once per MessageSid."""
+    sid = form.get("MessageSid", "")
+    twiml = svc.replays.get(f"sms:{sid}") if sid else None
+    if twiml is not None:
+        logs.event("duplicate", channel="sms", sender=sender_key("sms", form.get("From", "")))
+        return twiml
+    twiml = twiml_from_texts(texts_for(message_from_form(form, svc.config.max_text_chars), svc))
+    if sid:
+        svc.replays.put(f"sms:{sid}", twiml)
+    return twiml
+
+
+@bp.post("/sms/twilio")
+@verified_by_twilio
+def inbound() -> Response:
+    """Answer one incoming SMS; a retried MessageSid gets the first answer again."""
+    require_mimetype(request, "application/x-www-form-urlencoded")
+    return Response(twiml_for(request.form, services()), mimetype="text/xml")
