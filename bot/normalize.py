@@ -50,6 +50,8 @@ SHORTHAND = {
     "nah": "no", "yep": "yes", "yea": "yes", "yeah": "yes", "bc of": "because of",
     "be a cop": "become police", "be a police officer": "become police officer",
     "be an officer": "become officer", "be a police": "become police",
+    "clownin": "making fun of", "clowning": "making fun of", "roastin": "roasting",
+    "kno": "know", "hav": "have", "bein": "being",
     "insta": "instagram", "snap": "snapchat", "ig": "instagram",
     "policeman": "police officer", "policewoman": "police officer",
     "constable": "officer", "cst": "officer",
