@@ -51,6 +51,7 @@ SHORTHAND = {
     "be a cop": "become police", "be a police officer": "become police officer",
     "be an officer": "become officer", "be a police": "become police",
     "clownin": "making fun of", "clowning": "making fun of", "roastin": "roasting",
+    "js": "just", "jus": "just", "kms": "kms", "every1": "everyone", "evry1": "everyone",
     "kno": "know", "hav": "have", "bein": "being",
     "insta": "instagram", "snap": "snapchat", "ig": "instagram",
     "policeman": "police officer", "policewoman": "police officer",

@@ -1,5 +1,8 @@
 """Emergency triage: danger now is flagged; figures of speech, drills and past events are not."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bot.triage import SELF_HARM, triage
@@ -74,3 +77,24 @@ def test_self_harm_is_its_own_category(text):
 def test_weapon_in_hypothetical_is_not_flagged_but_gunshots_always_are():
     assert not triage("if there was ever a shooter what would we do").emergency
     assert triage("if you hear this, there are gunshots in the gym").emergency
+
+
+HOLDOUT = Path(__file__).parent / "data" / "triage" / "holdout.jsonl"
+
+
+def test_holdout_written_without_seeing_the_rules():
+    """140 messages by a writer who never saw these rules: every emergency flagged, few alarms."""
+    rows = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    missed = [r["text"] for r in rows if r["emergency"] and not triage(r["text"]).emergency]
+    alarms = [r["text"] for r in rows if not r["emergency"] and triage(r["text"]).emergency]
+    assert missed == []
+    assert len(alarms) <= 0.03 * sum(not r["emergency"] for r in rows), alarms
+
+
+def test_self_harm_as_a_school_subject_is_not_flagged_but_a_plan_is():
+    assert not triage("im writing an essay on suicide prevention for health class").emergency
+    assert triage("i wrote letters to my friends, nobody will miss me").self_harm
+
+
+def test_a_game_is_not_an_emergency():
+    assert not triage("lol i just got shot in fortnite again").emergency

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: models, migrations, the database handle and the SQL-backed stores."""

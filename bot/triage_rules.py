@@ -1,0 +1,169 @@
+"""The triage tables: patterns with a category, run on normalized text (see bot.triage).
+
+Triage is rules as data, never fuzzy matching. A STRONG rule flags the message whatever else it
+says. A GUARDED rule flags it unless a guard shows the danger is past, hypothetical, a drill, a
+figure of speech or a joke. CUES add up: a message whose cue weights reach CUE_THRESHOLD in one
+category is flagged (a goodbye alone is not; a goodbye and a friend who stopped answering is).
+FICTION cancels everything but self-harm: a game, a film, the news, a school essay.
+The knowledge base cannot switch any of this off.
+"""
+
+from __future__ import annotations
+
+SELF_HARM = "self-harm"
+WEAPON = "weapon"
+VIOLENCE = "violence"
+MEDICAL = "medical"
+THREAT = "threat"
+IN_PROGRESS = "crime-in-progress"
+FOLLOWED = "followed"
+FIRE = "fire"
+
+WEAPONS = (
+    r"(gun|guns|handgun|pistol|rifle|shotgun|firearm|knife|knives|blade|machete|weapon|"
+    r"bat|bomb|explosive|box ?cutter|razor|taser|brass knuckles|couteau|arme|fusil|pistolet)"
+)
+ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|my \w+)"
+
+# Each entry: (category, pattern). Patterns run on normalize(text).
+# fmt: off
+STRONG = [
+    (SELF_HARM, r"\b(kill|hurt|harm|cut|cutting|hang|hanging|shoot|stab) ?(my ?self|him ?self|her ?self|them ?selves)\b"),
+    (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider|kms|unalive (myself|me))\b"),
+    (SELF_HARM, r"\b(want|wants|wanted|going|plan|planning|ready|about) to die\b"),
+    (SELF_HARM, r"\b(do not|dont) want to (be here|live|be alive|wake up|exist)\b"),
+    (SELF_HARM, r"\b(end|ending) (it|it all|my life|things) (tonight|today|now|right now|soon)\b"),
+    (SELF_HARM, r"\bgoing to end (it|it all|my life)\b"),
+    (SELF_HARM, r"\b(end it all|end my life|kill me now please|ways? to (die|end it))\b"),
+    (SELF_HARM, r"\b(cut|cutting) (again|too deep|my (arm|arms|wrist|wrists|leg|legs))\b|\bwent too deep\b"),
+    (SELF_HARM, r"\b(goodbye|bye) .{0,40}\b(sorry for everything|forever|love you all|take care of)\b"),
+    (SELF_HARM, r"\b(suicide note|goodbye note|goodbye letter|wont be around (much longer|anymore))\b"),
+    (SELF_HARM, r"\b(standing|sitting|on) (on )?(the|a) (overpass|bridge|roof|ledge|edge|train tracks|tracks)\b.{0,80}\b(can not|cant|do this|anymore|jump)\b"),
+    (SELF_HARM, r"\b(plus|pas) (envie|le gout) de vivre\b|\benvie de mourir\b|\bveux plus vivre\b"),
+    (SELF_HARM, r"\b(will not|wont|not going to|dont think i will|do not think i will) be (around|here|alive) (after|tomorrow|much longer|anymore|by)\b"),
+    (SELF_HARM, r"\b(gave|giving|give) (all )?(my|away my) (stuff|things|stuff away|things away)\b"),
+    (SELF_HARM, r"\b(disappear|vanish) (for good|forever)\b|\bdisparaitre (pour de bon|pour toujours)\b"),
+    (SELF_HARM, r"\bwant (it all|everything|it|the pain|this|life) to (stop|end)\b"),
+    (SELF_HARM, r"\b(been|keep|started|still|am|im) cutting( myself)?\b|\bcutting (myself|again)\b|\bself ?harm(ing)?\b"),
+    (SELF_HARM, r"\b(no one|nobody) would (even )?(care|notice|miss me)\b|\bno point (in )?(living|being alive)\b"),
+    (SELF_HARM, r"\b(sleep|go to sleep) and never wake up\b|\bnever wake up again\b"),
+    (SELF_HARM, r"\bj en peux (plus|pu|pus)\b.{0,60}\b(ce soir|disparaitre|mourir|finir|pilules)\b"),
+    (SELF_HARM, r"\b(how much longer i can|can not keep going|cant keep going|tonight feels different)\b"),
+    (WEAPON, r"\b(pulled|pulling|pulls|took|takes|whipped|pointing|pointed|waving|flashing) (out )?(a|an|his|her|their|the) " + WEAPONS),
+    (SELF_HARM, r"\b(no reason to live|better off dead|better off without me|take my (own )?life)\b"),
+    (SELF_HARM, r"\b(took|swallowed|taken|overdosed on) .{0,30}\b(pills|tablets|meds|medication)\b"),
+    (SELF_HARM, r"\b(je|j) (veux|vais|voudrais|veut) (mourir|me tuer|en finir|me suicider|me faire du mal)\b"),
+    (SELF_HARM, r"\b(en finir avec (la vie|tout)|me faire du mal)\b"),
+    (WEAPON, r"\b(gun ?shots?|shots (fired|being fired)|active shooter|someone is shooting|shooting (right now|at us|at people))\b"),
+    (WEAPON, r"\b(pulled|pulling|pointing|pointed|waving|holding|swinging) (a|his|her|their|the) " + WEAPONS),
+    (WEAPON, r"\b(coups de feu|tire sur|tirer sur)\b"),
+    (VIOLENCE, r"\b(just|has been|have been|got|been) (stabbed|shot)\b(?! down)"),
+    (MEDICAL, r"\b(not|is not|isnt|stopped|can not|cant|will not) (breathing|breathe|moving|wake up|waking up|responding)\b"),
+    (MEDICAL, r"\b(unconscious|unresponsive|passed out|collapsed|seizure|overdose|overdosing|od ing|lips (are )?(going |turning )?blue)\b"),
+    (MEDICAL, r"\b(bleeding (really |so )?(bad|badly|a lot|everywhere)|(lot|lots|so much) of blood|so much blood)\b"),
+    (MEDICAL, r"\b(surdose|repond (plus|pas)|respire (pas|plus)|inconscient|saigne beaucoup)\b"),
+]
+
+GUARDED = [
+    (WEAPON, r"\b(has|have|had|with|got|brought|bringing|carrying|carries|hiding|concealing|showing|showed) ((me|us) )?(a|an|his|her|their|some|\d+) " + WEAPONS),
+    (WEAPON, r"\b(avec|a) (un|une|des) (couteau|arme|fusil|pistolet)\b"),
+    (WEAPON, r"\b(shooter|gunman|sniper|shooting (at|in))\b"),
+    (THREAT, r"\b(going to|will|gonna) (shoot|stab|bomb|blow up|shoot up|attack) " + ME_OR_OTHERS + r"?\b"),
+    (THREAT, r"\b(shoot up|blow up|bomb) (the|our|my|this) (school|class|gym|building)\b"),
+    (THREAT, r"\b(going to|will) (kill|murder|hurt|jump|beat up|get) " + ME_OR_OTHERS + r"\b"),
+    (THREAT, r"\b(is|be|will be) waiting for me\b"),
+    (WEAPON, r"\b(we are|were|im|i am|they are|she is|he is|everyone is) hiding (in|under|behind)\b"),
+    (THREAT, r"\b(going to|will) use (it|the knife|the gun|a knife|a gun) on\b"),
+    (THREAT, r"\b(threatening|threatened) (to kill|to hurt|to shoot|me with)\b"),
+    (VIOLENCE, r"\b(is|are|keeps|keep) (beating|punching|kicking|hitting|attacking|choking|strangling|stabbing) ?(up)?\b"),
+    (VIOLENCE, r"\bjust (hit|punched|kicked|attacked|assaulted|beat|choked|grabbed|stabbed) (me|him|her|my)\b"),
+    (VIOLENCE, r"\b(fighting|fight|brawl) .{0,40}\b(right now|is not moving|bleeding|hurt bad)\b"),
+    (VIOLENCE, r"\b(being|getting) (beaten|beat up|jumped|attacked|stabbed|assaulted)\b"),
+    (IN_PROGRESS, r"\b(is|are) (smashing|breaking into|breaking in|stealing|robbing|vandalizing|setting fire)\b"),
+    (IN_PROGRESS, r"\b(break in|breaking in|robbery|someone in my house|intruder)\b.{0,40}\b(right now|now)\b"),
+    (FOLLOWED, r"\b(following|followed|stalking|chasing|watching) me\b.{0,60}\b(still|right now|now|behind me)\b"),
+    (FOLLOWED, r"\b(is|are|has been|have been|keeps) (following|stalking|chasing) me\b"),
+    (FOLLOWED, r"\b(outside|at) (my|our) (house|home|door|window|school|class)\b.{0,30}\b(right now|now)\b"),
+    (FOLLOWED, r"\b(still there|still here|still behind me|still outside)\b"),
+    (FIRE, r"\b(fire in|on fire|is burning|smoke (is )?(coming|everywhere|pouring)|building is burning|feu)\b"),
+    (VIOLENCE, r"\b(au secours|somebody help|someone help|please help us)\b"),
+]
+
+# Any of these cancels a GUARDED rule: the danger is past, hypothetical, a drill or a joke.
+GUARDS = [
+    r"\b(last (week|month|year|night|term|semester|summer)|weeks? ago|months? ago|years? ago|back in|long gone|overnight)\b",
+    r"\b(yesterday|in (january|february|march|april|may|june|july|august|september|october|november|december))\b",
+    r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do if|what happens if)\b",
+    r"\b(drill|drills|practice|practise|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b",
+    r"(?<!not )(?<!no )\b(lol+|lmao+|haha+|jk|kidding|as a joke|joking|joked|joke|set the world on fire)\b",
+    r"\bif (someone|somebody|anyone|a kid|a student|a person) (brings|brought|has|had|were|was|did|pulled)\b",
+    r"\b(mom|mum|dad|mother|father|parents|sister|brother|teacher|coach|grandma|friend|bff|bestie|mere|pere|soeur|frere)( \w+){0,4} (kill|murder|tuer) me\b",
+    r"\b(mere|pere|soeur|frere|prof)( \w+){0,3} (va|vont) me tuer\b",
+    r"\b(we are|were|im|i am|they are) hiding in .{0,30}\b(drill|practice)\b",
+    r"\b(get|be|getting) in trouble (for|if)\b",
+    r"\b(is it (a crime|illegal|against the law)|is that (a crime|illegal))\b",
+    r"\b(fire alarm|fire drill|fired from|fire hall|firefighter)\b",
+]
+
+# Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
+SELF_HARM_TOPICS = r"\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b"
+
+# Fiction and reporting: cancels every rule but self-harm.
+FICTION = r"\b(in (fortnite|minecraft|roblox|valorant|apex|gta|cod|call of duty|the game|a game|my game|the movie|a movie|the show)|on the news|in the news|in the states|in the us|essay|book report|for a project|for class)\b"
+
+# Cues: (category, weight, pattern). Weights in one category add up; CUE_THRESHOLD flags.
+CUE_THRESHOLD = 2.0
+CUES = [
+    # self-harm, indirect
+    (SELF_HARM, 2, r"\b(ending|end) it( all)?\b"),
+    (SELF_HARM, 2, r"\b(pills|meds|pilules) .{0,20}\b(saved|stashed|hoarded|hidden)\b|\btak(e|ing) them all\b|\btoutes les pilules\b"),
+    (SELF_HARM, 2, r"\b(no one|nobody|personne) (will|would|is going to|va) (even )?(miss|care|notice|manquer)\b"),
+    (SELF_HARM, 2, r"\b(nobody|no one) (has|will have) to deal with me\b|\bbetter off without me\b|\bim (just )?a burden\b"),
+    (SELF_HARM, 2, r"\b(tired|sick|tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree) (of|de) (living|vivre|being alive)\b"),
+    (SELF_HARM, 2, r"\b(veux|veut|voudrais) (pu|plus|pus|pas) (etre la|vivre|exister)\b"),
+    (SELF_HARM, 2, r"\b(do not|dont|dont really) think (i will|ill|i ll) be (around|here|alive)\b|\bnot (be )?around (much longer|for long)\b"),
+    (SELF_HARM, 2, r"\b(was not|wasnt|is not|isnt|not) (their|his|her|your) fault\b|\bpas (de )?(leur|sa|ta) faute\b"),
+    (SELF_HARM, 2, r"\bstanding on (the|a) (bridge|roof|ledge|overpass|parkade|edge|tracks)\b"),
+    (SELF_HARM, 1, r"\b(gave|giving|give|donne|donner) .{0,40}\b(everything|all my|toutes mes|tout)\b"),
+    (SELF_HARM, 1, r"\b(will not|wont) need (it|them|any of it)\b"),
+    (SELF_HARM, 1, r"\b(goodbye|good bye|bye everyone|nice knowing (you|u)|it was nice knowing|adieu)\b"),
+    (SELF_HARM, 1, r"\b(not|is not|isnt|wont|will not) (answering|responding|picking up|answer)\b|\brepond (pas|plus|pu)\b"),
+    (SELF_HARM, 1, r"\btell .{0,20}\b(i am|im) sorry\b|\bsorry .{0,15}\blove (you|u)\b|\bsorry for everything\b"),
+    (SELF_HARM, 1, r"\b(wrote|writing|written|ecrit) .{0,10}\b(letters?|notes?|lettres?)\b|\bdeleted (all )?my (accounts|socials)\b"),
+    (SELF_HARM, 1, r"\b(have|has|got|bought) a (rope|plan)\b|\brope in\b"),
+    (SELF_HARM, 1, r"\bknows? what (he is|hes|she is|shes|i am|im) going to do\b"),
+    (SELF_HARM, 1, r"\b(jump|jumping) (off|from)\b"),
+    (SELF_HARM, 1, r"\b(bridge|roof|parkade|overpass|ledge|cliff)\b"),
+    (SELF_HARM, 1, r"\bwould it (be quick|hurt)\b|\b(painless|quickest|fastest) way\b"),
+    (SELF_HARM, 1, r"\b(can not|cant) (do this|go on|take (it|this)) anymore\b|\bj en peux (plus|pu|pus)\b"),
+    (SELF_HARM, 0.5, r"\bthanks for everything\b"),
+    (SELF_HARM, 0.5, r"\bbye\b"),
+    (SELF_HARM, 0.5, r"\b(tonight|ce soir|a soir)\b"),
+    # weapons seen now
+    (WEAPON, 1, r"\b" + WEAPONS + r"\b"),
+    (WEAPON, 0.5, r"\b(flashed|flashing|showed|pulled|pointed|swung|waving|at me|on (another|me|him|her|us))\b"),
+    (WEAPON, 0.5, r"\b(waistband|in (his|her|their|a) (pocket|backpack|bag|hoodie|locker))\b"),
+    (WEAPON, 0.5, r"\b(right now|just|still|at lunch|wait til|after school|hold and secure|lockdown|hiding)\b"),
+    # violence happening
+    (VIOLENCE, 2, r"\b(stomping|stomped|kicking|punching|beating|jumping|choking|attacking) (on )?(his|her|my|a|the|him|them)\b"),
+    (VIOLENCE, 2, r"\ben train de (frapper|battre|tabasser)\b"),
+    (VIOLENCE, 0.5, r"\b(send (the )?police|please help|help us|j ai peur|i am scared)\b"),
+    (VIOLENCE, 0.5, r"\b(right now|happening)\b"),
+    # medical now
+    (MEDICAL, 2, r"\b(barely breathing|turning blue|is blue|like blue|cant stand up|can not stand up|throwing up and shaking|heart is racing|heart racing)\b"),
+    (MEDICAL, 2, r"\brespire (pas|plus|pu)\b|\b(fent|fentanyl)\b"),
+    (MEDICAL, 1, r"\b(ate|took|swallowed|did|smoked|vaped) .{0,25}\b(pills|fent|fentanyl|something|drugs)\b|\bpris quelque chose\b"),
+    (MEDICAL, 1, r"\b(shaking|confused|throwing up|vomiting|wont wake|passed out|blue)\b"),
+    # threats to attack
+    (THREAT, 2, r"\bbring(ing|s)? .{0,20}\b(gun|guns|rifle|weapon|knife|bomb)\b.{0,40}\b(tomorrow|friday|monday|tuesday|wednesday|thursday|pay|everyone|school)\b"),
+    (THREAT, 2, r"\b(do not|dont) come to school\b|\bplans? to (kill|shoot|hurt|attack)\b|\b(kill|hit) list\b|\beveryone will pay\b"),
+    (THREAT, 2, r"\bwaiting .{0,30}\bto (jump|beat|fight|hurt|kill|get) me\b|\bfaire sauter\b"),
+    # crime in progress
+    (IN_PROGRESS, 2, r"\btrying to (open|get in|get into|break into|break in|pry) (our|my|the)\b"),
+    (IN_PROGRESS, 2, r"\btrying to get (kids|children|me|us|students|girls|a kid) (into|in) (his|a|the|her) (van|car|truck)\b"),
+    (IN_PROGRESS, 2, r"\b(someone|somebody|a man|a guy) is in (our|my) (house|home|apartment)\b|\bheard (glass|a window) break\w*\b"),
+    # followed now
+    (FOLLOWED, 2, r"\b(driving|drove|been driving) (slow|slowly|real slow) (next to|beside|behind|alongside) me\b|\bqui me suit\b|\bme suit depuis\b"),
+]
+
+# fmt: on
