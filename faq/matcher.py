@@ -16,6 +16,7 @@ the message is out of scope.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,8 @@ BIGRAM_WEIGHT = 0.7
 COVERAGE, EVIDENCE, PHRASE = 0.4, 0.4, 0.2
 EVIDENCE_SCALE = 40.0
 CANDIDATES = 8
+QUESTION_BOOST = 1.5  # long messages: the sentence with the question mark says what is asked
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 WHOLE_CUTOFF = 85.0
 
 
@@ -119,14 +122,16 @@ class LanguageIndex:
         )
         return [Match(self.whole[hit[2]][1], hit[1] / 100.0)] if hit else []
 
-    def rank(self, words: list[str]) -> list[Match]:
-        """Topics ranked by score for these content words."""
+    def rank(self, words: list[str], asked: frozenset[str] = frozenset()) -> list[Match]:
+        """Topics ranked by score for these content words; words in `asked` count more."""
         stems = [_correct(self, stem(w)) for w in words]
         feats = set(stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)])
+        focus = {_correct(self, stem(w)) for w in asked}
         tally: dict[str, float] = defaultdict(float)
         for f in feats:
+            boost = QUESTION_BOOST if set(f.split("_")) <= focus else 1.0
             for topic, share in self.votes.get(f, {}).items():
-                tally[topic] += self.weight[f] * share
+                tally[topic] += self.weight[f] * share * boost
         if not tally:
             return []
         known = [f for f in feats if "_" not in f or f in self.weight]  # unseen bigrams add nothing
@@ -160,6 +165,14 @@ def _correct(index: LanguageIndex, word_stem: str) -> str:
     return hit[0] if hit else word_stem
 
 
+def _asked_words(text: str) -> frozenset[str]:
+    """In a message of several sentences, the content words of the ones that ask something."""
+    sentences = _SENTENCE.findall(text)
+    if len(sentences) < 2:
+        return frozenset()
+    return frozenset(w for s in sentences if s.rstrip().endswith("?") for w in content_words(s))
+
+
 class Matcher:
     """Ranks knowledge-base topics for a message, in every language the knowledge base has."""
 
@@ -172,10 +185,11 @@ class Matcher:
     def rank(self, text: str, lang: str = "en") -> list[Match]:
         """Best topics first (OFFTOPIC may be among them); other languages count a little less."""
         words = content_words(text)
+        asked = _asked_words(text)
         merged: dict[str, float] = {}
         for index_lang, index in self.indexes.items():
             weight = 1.0 if index_lang == lang else 0.85
-            for m in index.rank(words) if words else index.rank_whole(text):
+            for m in index.rank(words, asked) if words else index.rank_whole(text):
                 merged[m.topic] = max(merged.get(m.topic, 0.0), m.score * weight)
         ranked = sorted(merged.items(), key=lambda kv: kv[1], reverse=True)
         return [Match(t, s) for t, s in ranked]
