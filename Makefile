@@ -18,7 +18,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/sro-bot serve
+	SRO_DEMO=$${SRO_DEMO:-1} $(VENV)/bin/sro-bot serve
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterable
 
+from bot import schools_cli
 from bot.types import Message, Reply
 from faq.loader import KnowledgeBaseError, load
 
@@ -16,9 +17,11 @@ DEFAULT_REVIEW_DAYS = 365
 
 
 def _engine():
+    from bot.desk import Desk
     from bot.engine import build_engine
+    from bot.storage.db import Database
 
-    return build_engine()
+    return build_engine(desk=Desk(Database(), cases=False))  # answers from the directory only
 
 
 def _reply_json(reply: Reply, **extra) -> str:
@@ -152,6 +155,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     export = faq.add_parser("export", help="print the knowledge base as JSON")
     export.add_argument("--json", action="store_true", help="compact JSON (one line)")
     export.set_defaults(func=cmd_faq_export)
+    schools_cli.add_commands(sub)
     return parser, sub
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import lang as language
 from bot.normalize import normalize
@@ -19,6 +20,9 @@ from bot.triage import Triage, triage
 from bot.types import Message, Reply
 from faq.loader import KnowledgeBase, load
 from faq.matcher import OFFTOPIC, Match, Matcher
+
+if TYPE_CHECKING:
+    from bot.desk import Desk
 
 THRESHOLD = 0.30
 CLOSE_MARGIN = 0.03
@@ -69,6 +73,9 @@ COMMANDS = {
     "thanks a lot": "thanks",
     "merci beaucoup": "thanks",
     "cool thanks": "thanks",
+    "status": "status",
+    "statut": "status",
+    "case status": "status",
 }
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -76,10 +83,13 @@ _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 class Engine:
     """Answers one message at a time; per-sender state lives in the injected store."""
 
-    def __init__(self, kb: KnowledgeBase, store: StateStore | None = None):
+    def __init__(
+        self, kb: KnowledgeBase, store: StateStore | None = None, desk: Desk | None = None
+    ):
         self.kb = kb
         self.matcher = Matcher(kb)
         self.store = store or MemoryStore()
+        self.desk = desk  # schools, presence, notices, escalation (None: FAQ only)
 
     def handle(self, message: Message) -> list[Reply]:
         """Every reply to one incoming message, in order."""
@@ -89,22 +99,31 @@ class Engine:
         lang = language.detect(body, default=state.lang)
         verdict = triage(body)
         if verdict.emergency:
-            self.store.put(key, replace(state, lang=lang, pending_choices=()))
-            return [self._emergency(verdict, lang)]
-        reply, state = self._respond(body, replace(state, lang=lang), message.channel)
+            state = replace(state, lang=lang, pending_choices=())
+            urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
+            self.store.put(key, state)
+            return [self._emergency(verdict, lang), *urgent]  # the 911 reply always comes first
+        reply, state = self._respond(body, replace(state, lang=lang), message)
         self.store.put(key, state)
         return [reply]
 
-    def _respond(self, body: str, state: ConversationState, channel: str):
+    def _respond(self, body: str, state: ConversationState, message: Message):
+        channel = message.channel
         if not body:
             return self._plain(wording("empty", state.lang), state.lang), state
+        pending = self.desk.pending(body, state, message) if self.desk else None
+        if pending:
+            return pending
         picked = self._picked(body, state)
         if picked:
             return self._answer(picked, 1.0, state, channel)
         command = COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
-        if command:
+        if command == "status" and self.desk:
+            return self.desk.status(state, message)
+        if command and command != "status":
             return self._command(command, state, channel)
-        return self._match(body, state, channel)
+        reply, state = self._match(body, state, channel)
+        return self.desk.decorate(reply, body, state, message) if self.desk else (reply, state)
 
     def _picked(self, body: str, state: ConversationState) -> str | None:
         m = _DIGIT.match(body)
@@ -185,6 +204,8 @@ class Engine:
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
 
 
-def build_engine(kb_dir: Path | None = None, store: StateStore | None = None) -> Engine:
+def build_engine(
+    kb_dir: Path | None = None, store: StateStore | None = None, desk: Desk | None = None
+) -> Engine:
     """Load and validate the knowledge base, build the index once, return a ready engine."""
-    return Engine(load(kb_dir), store=store)
+    return Engine(load(kb_dir), store=store, desk=desk)

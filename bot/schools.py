@@ -64,12 +64,19 @@ def days_from_text(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(days)))
 
 
+def display_phone(e164: str) -> str:
+    """+14035550101 -> 403-555-0101 (North American numbers); others unchanged."""
+    if len(e164) == 12 and e164.startswith("+1"):
+        return f"{e164[2:5]}-{e164[5:8]}-{e164[8:]}"
+    return e164
+
+
 def info_from_row(row: School) -> SchoolInfo:
     """A snapshot of a School row (its exceptions loaded)."""
     return SchoolInfo(
         slug=row.slug,
         name=row.name,
-        office_phone=row.office_phone,
+        office_phone=display_phone(row.office_phone),
         sro_name=row.sro_name,
         sro_days=days_from_text(row.sro_days),
         exceptions={e.day: (e.present, e.note) for e in row.exceptions},
@@ -86,13 +93,15 @@ def core_words(name: str) -> str:
 
 
 def mentions(name: str, text: str) -> float:
-    """How surely text names this school (0-100)."""
-    core, words = core_words(name), set(normalize(text).split())
-    if core and set(core.split()) <= words:
+    """How surely text names this school (0-100); a text shorter than the name must match
+    all of it (partial_ratio would otherwise give 100 to one of its words)."""
+    core, norm = core_words(name), normalize(text)
+    if core and set(core.split()) <= set(norm.split()):
         return 100.0
     if len(core) < MIN_FUZZY_CHARS:
         return 0.0
-    return fuzz.partial_ratio(core, normalize(text))
+    scorer = fuzz.partial_ratio if len(norm) > len(core) else fuzz.ratio
+    return scorer(core, norm)
 
 
 class SchoolDirectory:
@@ -126,6 +135,8 @@ class SchoolDirectory:
 
     def get(self, slug: str) -> SchoolInfo | None:
         """The school with this slug, read now."""
+        if not slug:
+            return None
         with self.db.session() as session:
             query = select(School).where(School.slug == slug)
             row = session.scalar(query.options(selectinload(School.exceptions)))

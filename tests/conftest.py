@@ -203,3 +203,21 @@ class TwilioApiStandIn:
 def twilio_api(httpserver) -> TwilioApiStandIn:
     """A Twilio REST API stand-in on a loopback port."""
     return TwilioApiStandIn(httpserver)
+
+
+from escalation_fixtures import (  # noqa: E402,F401  (alert stand-ins and workers)
+    alert_env,
+    make_runtime,
+    office_app,
+    smtp_server,
+    twilio_rest,
+    worker_for,
+)
+from storage_fixtures import (  # noqa: E402,F401  (SQLite and PostgreSQL fixtures)
+    _private_database,
+    db,
+    db_url,
+    postgres_server,
+    postgres_url,
+    schools_db,
+)

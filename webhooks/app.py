@@ -8,18 +8,28 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 
-from webhooks import errors, logs, telegram_webhook, twilio_sms, web_chat
+from bot.storage.stores import SqlOptOutStore
+from webhooks import errors, logs, office, telegram_webhook, twilio_sms, web_chat
 from webhooks.config import Config, check, load_env
 from webhooks.outbound import TelegramClient
+from webhooks.runtime import Runtime, build_runtime
 from webhooks.services import Services, services
 from webhooks.telegram_updates import Engine
 
 
-def engine_from_config(config: Config) -> Engine:
-    """The real engine; raises faq.loader.KnowledgeBaseError for a broken knowledge base."""
+def engine_from_config(config: Config, runtime: Runtime | None = None) -> Engine:
+    """The real engine with conversation state in the database and the schools desk;
+    raises faq.loader.KnowledgeBaseError for a broken knowledge base."""
+    from bot.desk import Desk
     from bot.engine import build_engine
+    from bot.storage.stores import SqlStateStore
 
-    return build_engine(kb_dir=Path(config.kb_dir) if config.kb_dir else None)
+    runtime = runtime or build_runtime(config)
+    return build_engine(
+        kb_dir=Path(config.kb_dir) if config.kb_dir else None,
+        store=SqlStateStore(runtime.db),
+        desk=Desk(runtime.db, runtime.notifier, office_url=config.public_base_url),
+    )
 
 
 def create_app(
@@ -34,9 +44,16 @@ def create_app(
     telegram = None
     if config.telegram_enabled:
         telegram = TelegramClient(config.telegram_bot_token, config.telegram_api_base)
+    runtime = build_runtime(config)
+    runtime.notifier = notifier or runtime.notifier  # tests may record instead of queueing
     app.extensions["sro"] = Services(
-        config, engine or engine_from_config(config), notifier, telegram=telegram
+        config,
+        engine or engine_from_config(config, runtime),
+        runtime.notifier,
+        telegram=telegram,
+        optouts=SqlOptOutStore(runtime.db),
     )
+    office.register(app, runtime)
     app.register_blueprint(web_chat.bp)
     if config.sms_enabled:
         app.register_blueprint(twilio_sms.bp)

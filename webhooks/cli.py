@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from bot.cli import build_parser
 from faq.loader import KnowledgeBaseError
+from webhooks import escalation_cli
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -15,6 +16,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webhooks.app import create_app
 
     app = create_app()
+    demo = app.extensions["sro"].config.demo
+    login = escalation_cli.prepare_office(app.extensions["sro_runtime"].db, demo)
+    if login:
+        print(f"sro-bot: office dashboard at http://{args.host}:{args.port}/office/  {login}")
+        escalation_cli.start_demo_worker()
     print(f"sro-bot: web chat at http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
     app.run(host=args.host, port=args.port, threaded=True)
     return 0
@@ -98,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser, sub = build_parser()
     add_commands(sub)
+    escalation_cli.add_commands(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

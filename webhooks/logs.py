@@ -30,6 +30,10 @@ ALLOWED_FIELDS = frozenset(
         "error",
         "update_id",
         "duplicate",
+        "delivery",  # escalation: outbox row id, case id, attempt number, medium
+        "case",
+        "attempt",
+        "medium",
     }
 )
 

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Coroutine, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -47,6 +48,13 @@ class SmsSender:
         """Send one message (Twilio segments it) and return its MessageSid."""
         message = self._client.messages.create(to=to, from_=self._from, body=text)
         return str(message.sid)
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message already sent to `to` with this body since `since`, if any."""
+        for message in self._client.messages.list(to=to, date_sent_after=since, limit=50):
+            if message.body == body:
+                return str(message.sid)
+        return None
 
     def close(self) -> None:
         """Close pooled connections."""

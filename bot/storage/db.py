@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,12 +52,21 @@ class Database:
         self.url = url or database_url()
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate:
-            upgrade(self.engine)
+        self._migrated = not migrate
+        self._lock = threading.Lock()
+
+    def ready(self) -> Database:
+        """Migrate on first use (creating the SQLite file); returns self."""
+        with self._lock:
+            if not self._migrated:
+                upgrade(self.engine)
+                self._migrated = True
+        return self
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
+        self.ready()
         with self._sessions.begin() as session:
             yield session
 

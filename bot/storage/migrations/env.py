@@ -16,7 +16,7 @@ def run() -> None:
     """Run the migrations inside one transaction."""
     connection = config.attributes.get("connection")
     if connection is None:
-        with create_engine(config.get_main_option("sqlalchemy.url")).begin() as connection:
+        with create_engine(config.get_main_option("sqlalchemy.url") or "").begin() as connection:
             _migrate(connection)
     else:
         _migrate(connection)

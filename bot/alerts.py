@@ -1,0 +1,59 @@
+"""Wording of what leaves the system about a case: office alerts and notes to the sender.
+
+Privacy: an alert shows the sender's number only when they agreed to share it, their name
+only when they gave one, and never a Telegram id or web session id."""
+
+from __future__ import annotations
+
+from bot.storage.models import Case
+
+SENDER_NOTES = {
+    "en": {
+        "ack": "{school}'s main office has seen your message (case {number}) and will pass it "
+        "to the SRO. Emergencies: 911.",
+        "relay": "Reply from {school}'s main office about case {number}: {text} Emergencies: 911.",
+    },
+    "fr": {
+        "ack": "Le secrétariat de {school} a vu votre message (dossier {number}) et le "
+        "transmettra à l'agent. Urgence : 911.",
+        "relay": "Réponse du secrétariat de {school} (dossier {number}) : {text} Urgence : 911.",
+    },
+}
+CHANNEL_NAMES = {"sms": "SMS", "telegram": "Telegram", "web": "web chat", "cli": "terminal"}
+
+
+def who(case: Case) -> str:
+    """How staff see the sender: name and number only with consent, otherwise anonymous."""
+    parts = [case.contact_name] if case.contact_name else []
+    if case.share_number and case.channel == "sms":
+        parts.append(case.reply_to)
+    return ", ".join(parts) or "anonymous"
+
+
+def alert_subject(case: Case, again: bool = False) -> str:
+    """Email subject of an office alert."""
+    urgent = "URGENT " if case.urgent else ""
+    reminder = "REMINDER: " if again else ""
+    return f"{reminder}{urgent}SRO case {case.number} for {case.school.name}"
+
+
+def alert_text(case: Case, first_message: str, office_url: str, again: bool = False) -> str:
+    """The office alert: what, from whom (as consented), how to answer."""
+    lines = [
+        alert_subject(case, again) + f" (via {CHANNEL_NAMES.get(case.channel, case.channel)})",
+        f"From: {who(case)}",
+        f"Message: {first_message}",
+    ]
+    if case.urgent:
+        lines.append("The sender was told to call 911. Please check on this now.")
+    if again:
+        lines.append("Nobody has acknowledged this case yet.")
+    answer = f"To answer the sender, reply to the SMS alert starting with {case.number}"
+    lines.append(answer + (f", or open {office_url}/office" if office_url else "."))
+    return "\n".join(lines)
+
+
+def sender_note(kind: str, case: Case, text: str = "") -> str:
+    """A note to the sender: acknowledged, or a staff reply."""
+    notes = SENDER_NOTES.get(case.lang, SENDER_NOTES["en"])
+    return notes[kind].format(school=case.school.name, number=case.number, text=text)

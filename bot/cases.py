@@ -1,0 +1,141 @@
+"""Cases in the database: open one with its office alerts, acknowledge, reply, resolve, and
+re-alert the backup contact when nobody acknowledges in time.
+
+Every outgoing message is first written as a Delivery row (an outbox) in the same transaction
+as the change that caused it; a queue worker sends it later. The functions return the new
+delivery ids so the caller can hand them to its Notifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import alerts
+from bot.storage.db import Database
+from bot.storage.models import Case, CaseMessage, Delivery, School, now
+
+PUSH_CHANNELS = ("sms", "telegram")  # channels a reply can be pushed to
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What the conversation collected before a case is opened."""
+
+    school_slug: str
+    channel: str
+    sender_key: str
+    reply_to: str
+    text: str
+    share_number: bool = False
+    contact_name: str = ""
+    urgent: bool = False
+    lang: str = "en"
+
+
+def _add(session: Session, case: Case, purpose: str, medium: str, address: str, **kw) -> Delivery:
+    key = kw.pop("key", f"case{case.id}:{purpose}:{medium}:{address}")
+    delivery = Delivery(key=key, case_id=case.id, purpose=purpose, medium=medium, **kw)
+    delivery.address = address
+    session.add(delivery)
+    return delivery
+
+
+def _office_alerts(
+    session: Session, case: Case, text: str, backup: bool, url: str
+) -> list[Delivery]:
+    school, again = case.school, backup
+    body = alerts.alert_text(case, text, url, again)
+    targets = [("sms", school.office_phone), ("email", school.office_email)]
+    targets.append(("telegram", school.telegram_chat))
+    if backup:
+        targets += [("sms", school.backup_phone), ("email", school.backup_email)]
+    targets = list(dict.fromkeys(targets))  # a backup may share the office's number
+    purpose = "realert" if backup else "alert"
+    subject = alerts.alert_subject(case, again)
+    return [_add(session, case, purpose, m, a, body=body, subject=subject) for m, a in targets if a]
+
+
+def open_case(db: Database, new: NewCase, office_url: str = "") -> tuple[Case, list[int]]:
+    """Store the case and its first message, and queue the office alerts (office_url: the
+    public base URL the alerts link to)."""
+    with db.session() as session:
+        school = session.scalar(select(School).where(School.slug == new.school_slug))
+        if school is None:
+            raise LookupError(f"no school {new.school_slug!r}")
+        fields = {k: v for k, v in vars(new).items() if k not in ("school_slug", "text")}
+        case = Case(school=school, **fields)
+        case.messages.append(CaseMessage(author="sender", text=new.text))
+        session.add(case)
+        session.flush()
+        deliveries = _office_alerts(session, case, new.text, False, office_url)
+        session.flush()
+        return case, [d.id for d in deliveries]
+
+
+def _to_sender(session: Session, case: Case, purpose: str, key: str, body: str) -> list[Delivery]:
+    if case.channel not in PUSH_CHANNELS:
+        return []  # web chat senders read replies with STATUS
+    delivery = _add(session, case, purpose, case.channel, case.reply_to, key=key, body=body)
+    session.flush()  # the caller hands the ids to its notifier
+    return [delivery]
+
+
+def acknowledge(session: Session, case: Case) -> list[Delivery]:
+    """Mark a new case acknowledged and tell the sender."""
+    if case.status != "new":
+        return []
+    case.status, case.acknowledged_at = "acknowledged", now()
+    return _to_sender(session, case, "ack", f"case{case.id}:ack", alerts.sender_note("ack", case))
+
+
+def reply(session: Session, case: Case, author: str, text: str) -> list[Delivery]:
+    """Store a staff reply and relay it to the sender's channel."""
+    message = CaseMessage(author=author, text=text)
+    case.messages.append(message)
+    session.flush()
+    note = alerts.sender_note("relay", case, text)
+    deliveries = acknowledge(session, case) if case.status == "new" else []
+    return deliveries + _to_sender(session, case, "relay", f"msg{message.id}:relay", note)
+
+
+def resolve(case: Case) -> None:
+    """Close a case."""
+    case.status, case.resolved_at = "resolved", now()
+
+
+def due_for_realert(
+    db: Database, after: timedelta, office_url: str = "", at: datetime | None = None
+) -> list[int]:
+    """Alert again, with the backup contacts, every case still new after `after`."""
+    cutoff = (at or now()) - after
+    query = select(Case).where(
+        Case.status == "new", Case.realerted_at.is_(None), Case.created_at <= cutoff
+    )
+    with db.session() as session:
+        ids = []
+        for case in session.scalars(query.with_for_update(skip_locked=True)):
+            case.realerted_at = now()
+            ids += _office_alerts(session, case, case.messages[0].text, True, office_url)
+        session.flush()
+        return [d.id for d in ids]
+
+
+def cases_of_sender(db: Database, sender_key: str, limit: int = 3) -> list[dict]:
+    """The sender's latest cases: number, school, status, latest staff reply."""
+    query = select(Case).where(Case.sender_key == sender_key).order_by(Case.id.desc())
+    with db.session() as session:
+        rows = session.scalars(query.limit(limit))
+        return [_summary(case) for case in rows]
+
+
+def _summary(case: Case) -> dict:
+    replies = [m.text for m in case.messages if m.author != "sender"]
+    return {
+        "number": case.number,
+        "school": case.school.name,
+        "status": case.status,
+        "reply": replies[-1] if replies else "",
+    }

@@ -1,0 +1,174 @@
+"""The escalation conversation: offer, the message, the school, consent, then a case.
+
+Its place in the sender's state is ConversationState.extra["esc"]:
+{"step": "offer" | "message" | "school" | "consent" | "name", "text": ..., "urgent": ...}."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from bot.cases import NewCase, open_case
+from bot.escalation_texts import text as wording
+from bot.privacy import sender_key
+from bot.safety_text import reminder
+from bot.schools import SchoolDirectory, SchoolInfo
+from bot.state import ConversationState
+from bot.storage.db import Database
+from bot.types import Message, Reply
+
+YES = frozenset("yes y yeah yep yup ok okay sure please oui ouais d'accord 1".split())
+NO = frozenset("no n nope nah non cancel stop annuler".split())
+CANCEL = frozenset("cancel annuler stop no non".split())
+MAX_NAME = 60
+MAX_TRIES = 2
+
+
+class Notifier(Protocol):
+    """Hands new outbox rows to whatever sends them (a queue in production)."""
+
+    def deliveries_added(self, ids: Sequence[int]) -> None: ...
+
+    def case_opened(self, case_id: int) -> None: ...
+
+
+class NullNotifier:
+    """Sends nothing now: rows wait in the outbox until a worker's sweep finds them."""
+
+    def deliveries_added(self, ids: Sequence[int]) -> None:
+        """Do nothing."""
+
+    def case_opened(self, case_id: int) -> None:
+        """Do nothing."""
+
+
+def plain(text: str, lang: str, choices: tuple[str, ...] = (), **fields) -> Reply:
+    """A reply ending with the 911 reminder."""
+    return Reply(f"{text}\n{reminder(lang)}", choices=choices, lang=lang, **fields)
+
+
+def word_of(body: str) -> str:
+    """The body as one lowercase word, without punctuation around it."""
+    return body.strip().lower().strip(" .!?")
+
+
+def with_esc(state: ConversationState, esc: dict | None, **extra) -> ConversationState:
+    """State with the escalation step replaced (None clears it) and other extra keys set."""
+    data = {k: v for k, v in state.extra.items() if k != "esc"}
+    data.update(extra)
+    if esc is not None:
+        data["esc"] = esc
+    return replace(state, extra=data, pending_choices=())
+
+
+def consent_keys(channel: str) -> tuple[str, ...]:
+    """The consent options this channel allows: a number worth sharing exists only on SMS."""
+    if channel == "sms":
+        return ("share_number", "share_name", "anonymous")
+    return ("share_name", "anonymous")
+
+
+def picked(body: str, labels: tuple[str, ...]) -> int | None:
+    """Index of the option chosen by number ("2", "2)") or by its words, else None."""
+    m = re.fullmatch(r"\s*(\d)\s*[.)]?\s*", body)
+    if m and 1 <= int(m.group(1)) <= len(labels):
+        return int(m.group(1)) - 1
+    answer = word_of(body)
+    return next((i for i, o in enumerate(labels) if answer and answer in o.lower()), None)
+
+
+class Flow:
+    """Steps of the escalation conversation; a case is opened through the notifier."""
+
+    def __init__(self, db: Database, schools: SchoolDirectory, notifier: Notifier, url: str = ""):
+        self.db, self.schools, self.notifier, self.office_url = db, schools, notifier, url
+
+    def offer(self, state: ConversationState, text: str) -> ConversationState:
+        """Remember that the offer was made (text: the message to pass on, may be empty)."""
+        return with_esc(state, {"step": "offer", "text": text})
+
+    def step(self, body: str, state: ConversationState, message: Message):
+        """Continue the conversation; None when the sender moved on to something else."""
+        esc = dict(state.extra["esc"])
+        if word_of(body) in CANCEL and esc["step"] != "offer":
+            return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
+        handler = getattr(self, f"_{esc['step']}")
+        return handler(body, esc, state, message)
+
+    def _offer(self, body, esc, state, message):
+        answer = word_of(body)
+        if answer in NO:
+            return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
+        if answer not in YES:
+            return None
+        if not esc["text"]:
+            return self._ask("ask_message", {**esc, "step": "message"}, state)
+        return self._after_message(esc, state, message)
+
+    def _message(self, body, esc, state, message):
+        return self._after_message({**esc, "text": body.strip()}, state, message)
+
+    def _after_message(self, esc, state, message):
+        school = self.schools.get(state.extra.get("school", ""))
+        if school is None:
+            return self._ask("ask_school", {**esc, "step": "school", "tries": 0}, state)
+        return self._ask_consent({**esc, "school": school.slug}, state, message)
+
+    def _school(self, body, esc, state, message):
+        school = self.schools.match(body)
+        if school is None and esc.get("tries", 0) + 1 >= MAX_TRIES:
+            unknown = wording("unknown_school", state.lang)
+            return plain(unknown, state.lang), with_esc(state, None)
+        if school is None:
+            return self._ask("school_again", {**esc, "tries": esc.get("tries", 0) + 1}, state)
+        state = with_esc(state, esc, school=school.slug)
+        if esc.get("urgent"):
+            return self.open(message, state, school, esc["text"], urgent=True)
+        return self._ask_consent({**esc, "school": school.slug}, state, message)
+
+    def _ask_consent(self, esc, state, message):
+        labels = tuple(wording(k, state.lang) for k in consent_keys(message.channel))
+        key = "consent_sms" if message.channel == "sms" else "consent_other"
+        reply = plain(wording(key, state.lang), state.lang, labels)
+        return reply, with_esc(state, {**esc, "step": "consent"})
+
+    def _consent(self, body, esc, state, message):
+        keys = consent_keys(message.channel)
+        index = picked(body, tuple(wording(k, state.lang) for k in keys))
+        if index is None:
+            return self._ask_consent(esc, state, message)
+        if keys[index] == "share_name":
+            return self._ask("ask_name", {**esc, "step": "name"}, state)
+        school = self.schools.get(esc["school"])
+        return self.open(message, state, school, esc["text"], share=keys[index] == "share_number")
+
+    def _name(self, body, esc, state, message):
+        school = self.schools.get(esc["school"])
+        return self.open(message, state, school, esc["text"], name=body.strip()[:MAX_NAME])
+
+    def _ask(self, key: str, esc: dict, state: ConversationState):
+        return plain(wording(key, state.lang), state.lang), with_esc(state, esc)
+
+    def open(self, message, state, school: SchoolInfo | None, text, **how):
+        """Open the case, hand its alerts to the notifier, and confirm with the case number."""
+        if school is None:
+            return plain(wording("unknown_school", state.lang), state.lang), with_esc(state, None)
+        new = NewCase(
+            school_slug=school.slug,
+            channel=message.channel,
+            sender_key=sender_key(message.channel, message.sender),
+            reply_to=message.sender,
+            text=text,
+            share_number=how.get("share", False),
+            contact_name=how.get("name", ""),
+            urgent=how.get("urgent", False),
+            lang=state.lang,
+        )
+        case, deliveries = open_case(self.db, new, self.office_url)
+        self.notifier.deliveries_added(deliveries)
+        self.notifier.case_opened(case.id)
+        key = "urgent_opened" if new.urgent else "opened"
+        confirm = wording(key, state.lang).format(number=case.number, school=school.name)
+        return plain(confirm, state.lang), with_esc(state, None)

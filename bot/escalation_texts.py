@@ -1,0 +1,106 @@
+"""Wording of presence answers, notices and the escalation conversation, in English and French."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "today": "today",
+        "tomorrow": "tomorrow",
+        "on_day": "on {day} {date}",
+        "there": "{school}: the SRO{sro} is scheduled to be at the school {when}. Plans can "
+        "change; the main office ({phone}) can confirm.",
+        "away": "{school}: the SRO{sro} is not expected at the school {when}{note}. The main "
+        "office ({phone}) can reach the SRO for you.",
+        "not_usual": "{school}: the SRO{sro} is not usually at the school {when} (usual days: "
+        "{days}). The main office ({phone}) can reach the SRO for you.",
+        "no_schedule": "I do not have the SRO's schedule for {school}. Its main office "
+        "({phone}) knows it and can reach the SRO.",
+        "unknown_school": "I could not find that school in my list. Your school's main office "
+        "knows the SRO's schedule and can reach the SRO.",
+        "which_school_presence": "Tell me your school's name and I will check the SRO's "
+        "schedule for today.",
+        "notice": "Notice from {school}: {text}",
+        "lockdown_notice": "Notice from {school}: {text} Follow staff and police instructions. "
+        "Official updates come from the school, the school board and Calgary Police. "
+        "If anyone is in danger, call 911.",
+        "offer": "Would you like me to pass your message to your school's SRO through the "
+        "main office? Reply YES or NO.",
+        "ask_message": "OK. Type the message you want the SRO to get (or CANCEL).",
+        "ask_school": "Which school is it? Type the school's name (or CANCEL).",
+        "school_again": "I could not find that school. Type its full name, or CANCEL.",
+        "consent_sms": "Should the office see who you are? 1) Share my number 2) Share my name "
+        "3) Stay anonymous",
+        "consent_other": "Should the office see who you are? 1) Share my name 2) Stay anonymous",
+        "share_number": "Share my number",
+        "share_name": "Share my name",
+        "anonymous": "Stay anonymous",
+        "ask_name": "What name should the office see?",
+        "opened": "Thanks. Your message is case {number} for {school}'s main office, which will "
+        "pass it to the SRO. Reply STATUS to check on it. If anyone is in danger, call 911.",
+        "cancelled": "OK, I did not send anything.",
+        "no_cases": "You have no case with a school office. If you want to reach your SRO, "
+        "ask me to contact the SRO.",
+        "status_line": "Case {number} ({school}): {status}.",
+        "status_reply": " Latest reply: {reply}",
+        "status_new": "sent, waiting for the office",
+        "status_acknowledged": "seen by the office",
+        "status_resolved": "closed by the office",
+        "urgent_opened": "I have also alerted {school}'s main office (case {number}).",
+        "urgent_ask_school": "If you tell me your school, I will also alert its main office.",
+        "staff_sent": "Sent to the sender of case {number}.",
+        "days": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
+    "fr": {
+        "today": "aujourd'hui",
+        "tomorrow": "demain",
+        "on_day": "le {day} {date}",
+        "there": "{school} : l'agent{sro} doit être à l'école {when}. L'horaire peut changer; "
+        "le secrétariat ({phone}) peut confirmer.",
+        "away": "{school} : l'agent{sro} n'est pas attendu à l'école {when}{note}. Le "
+        "secrétariat ({phone}) peut le joindre pour vous.",
+        "not_usual": "{school} : l'agent{sro} n'est habituellement pas à l'école {when} (jours "
+        "habituels : {days}). Le secrétariat ({phone}) peut le joindre pour vous.",
+        "no_schedule": "Je n'ai pas l'horaire de l'agent pour {school}. Le secrétariat "
+        "({phone}) le connaît et peut le joindre.",
+        "unknown_school": "Je ne trouve pas cette école dans ma liste. Le secrétariat de votre "
+        "école connaît l'horaire de l'agent et peut le joindre.",
+        "which_school_presence": "Donnez-moi le nom de votre école et je vérifierai l'horaire "
+        "de l'agent pour aujourd'hui.",
+        "notice": "Avis de {school} : {text}",
+        "lockdown_notice": "Avis de {school} : {text} Suivez les consignes du personnel et de "
+        "la police. Les mises à jour officielles viennent de l'école, du conseil scolaire et "
+        "de la police de Calgary. Si quelqu'un est en danger, appelez le 911.",
+        "offer": "Voulez-vous que je transmette votre message à l'agent de votre école par "
+        "le secrétariat? Répondez OUI ou NON.",
+        "ask_message": "D'accord. Écrivez le message pour l'agent (ou ANNULER).",
+        "ask_school": "De quelle école s'agit-il? Écrivez son nom (ou ANNULER).",
+        "school_again": "Je ne trouve pas cette école. Écrivez son nom complet, ou ANNULER.",
+        "consent_sms": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon numéro "
+        "2) Partager mon nom 3) Rester anonyme",
+        "consent_other": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon nom "
+        "2) Rester anonyme",
+        "share_number": "Partager mon numéro",
+        "share_name": "Partager mon nom",
+        "anonymous": "Rester anonyme",
+        "ask_name": "Quel nom le secrétariat doit-il voir?",
+        "opened": "Merci. Votre message est le dossier {number} pour le secrétariat de "
+        "{school}, qui le transmettra à l'agent. Répondez STATUT pour le suivre. Si quelqu'un "
+        "est en danger, appelez le 911.",
+        "cancelled": "D'accord, je n'ai rien envoyé.",
+        "no_cases": "Vous n'avez aucun dossier auprès d'un secrétariat.",
+        "status_line": "Dossier {number} ({school}) : {status}.",
+        "status_reply": " Dernière réponse : {reply}",
+        "status_new": "envoyé, en attente du secrétariat",
+        "status_acknowledged": "vu par le secrétariat",
+        "status_resolved": "fermé par le secrétariat",
+        "urgent_opened": "J'ai aussi alerté le secrétariat de {school} (dossier {number}).",
+        "urgent_ask_school": "Si vous me dites votre école, j'alerterai aussi son secrétariat.",
+        "staff_sent": "Envoyé à l'auteur du dossier {number}.",
+        "days": "lundi,mardi,mercredi,jeudi,vendredi,samedi,dimanche",
+    },
+}
+
+
+def text(key: str, lang: str) -> str:
+    """The wording for key in lang, English when the language has none."""
+    return TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]

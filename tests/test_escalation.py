@@ -1,0 +1,236 @@
+"""The escalation conversation through the engine (no Flask): offer, school, consent, case,
+status, URGENT cases after the 911 reply, and staff replies by SMS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from escalation_fixtures import RecordingNotifier
+from sqlalchemy import select
+
+from bot import cases
+from bot.desk import Desk
+from bot.engine import Engine
+from bot.storage.models import Case, Delivery
+from bot.types import Message
+
+WHEN = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+STUDENT = "+14035550199"
+UNSURE = "the bus driver was rude to me this morning"
+
+
+class Chat:
+    """One sender talking to a real engine whose desk records what it would send."""
+
+    def __init__(self, engine: Engine, channel: str = "sms", sender: str = STUDENT):
+        self.engine, self.channel, self.sender = engine, channel, sender
+
+    def say(self, text: str):
+        return self.engine.handle(Message(self.channel, self.sender, text, WHEN))
+
+    def last(self, text: str) -> str:
+        return self.say(text)[-1].text
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def engine(schools_db, knowledge_base, notifier):
+    return Engine(knowledge_base, desk=Desk(schools_db, notifier))
+
+
+def all_cases(db) -> list[Case]:
+    with db.session() as s:
+        rows = s.scalars(select(Case).order_by(Case.id)).all()
+        for row in rows:
+            _ = row.messages, row.school
+        return rows
+
+
+def deliveries(db) -> list[tuple[str, str, str]]:
+    with db.session() as s:
+        rows = s.scalars(select(Delivery).order_by(Delivery.id))
+        return [(d.purpose, d.medium, d.address) for d in rows]
+
+
+def test_unsure_answer_offers_then_opens_an_anonymous_case(engine, schools_db, notifier):
+    chat = Chat(engine)
+    (first,) = chat.say(UNSURE)
+    assert first.topic is None
+    assert "pass your message to your school's SRO through the main office" in first.text
+    assert first.text.endswith("Non-emergency police: 403-266-1234.")
+    assert "Which school" in chat.last("yes")
+    consent = chat.say("aspen ridge")[0]
+    assert consent.choices == ("Share my number", "Share my name", "Stay anonymous")
+    done = chat.last("3")
+    assert done.startswith("Thanks. Your message is case SRO-1001 for Aspen Ridge High School")
+    (case,) = all_cases(schools_db)
+    assert case.messages[0].text == UNSURE and not case.share_number and not case.contact_name
+    assert deliveries(schools_db) == [
+        ("alert", "sms", "+14035550101"),
+        ("alert", "email", "office@aspenridge.example.org"),
+    ]
+    assert notifier.deliveries == [1, 2] and notifier.cases == [case.id]
+
+
+def test_asking_for_the_sro_asks_for_the_message_and_a_name(engine, schools_db):
+    chat = Chat(engine, channel="telegram", sender="555000111")
+    chat.say("is the sro at chinook valley today")  # the school is remembered
+    assert "pass your message" in chat.last("i want to talk to my sro")
+    assert "Type the message" in chat.last("yes")
+    consent = chat.say("Someone keeps taking my lunch.")[0]
+    assert consent.choices == ("Share my name", "Stay anonymous")  # no number on Telegram
+    assert "What name" in chat.last("share my name")
+    assert "case SRO-1001 for Chinook Valley Junior High" in chat.last("Sam")
+    (case,) = all_cases(schools_db)
+    assert (case.contact_name, case.channel, case.school.slug) == (
+        "Sam",
+        "telegram",
+        "chinook-valley-junior-high",
+    )
+    assert case.messages[0].text == "Someone keeps taking my lunch."
+
+
+def test_sharing_the_number_is_recorded(engine, schools_db):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("prairie crocus")
+    chat.say("1")
+    (case,) = all_cases(schools_db)
+    assert case.share_number and case.reply_to == STUDENT
+
+
+@pytest.mark.parametrize("answer", ["no", "NO", "nope"])
+def test_declining_the_offer_sends_nothing(engine, schools_db, answer):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    assert chat.last(answer).startswith("OK, I did not send anything.")
+    assert all_cases(schools_db) == []
+
+
+def test_a_new_question_instead_of_yes_is_answered_normally(engine, schools_db):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    (reply,) = chat.say("What does a school resource officer do?")
+    assert reply.topic == "sro-role"
+    assert all_cases(schools_db) == []
+
+
+def test_cancel_at_any_step(engine, schools_db):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("aspen ridge")
+    assert chat.last("cancel").startswith("OK, I did not send anything.")
+    assert all_cases(schools_db) == []
+
+
+def test_an_unknown_school_twice_gives_up_and_points_to_the_office(engine, schools_db):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    assert "could not find that school" in chat.last("Hogwarts")
+    assert "main office knows" in chat.last("Narnia High")
+    assert all_cases(schools_db) == []
+
+
+def test_status_before_and_after_the_office_acts(engine, schools_db):
+    chat = Chat(engine)
+    assert chat.last("status").startswith("You have no case")
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("aspen ridge")
+    chat.say("3")
+    assert chat.last("STATUS").startswith(
+        "Case SRO-1001 (Aspen Ridge High School): sent, waiting for the office."
+    )
+    with schools_db.session() as s:
+        cases.reply(s, s.get(Case, 1), "aspen-office", "We will call you at lunch.")
+    assert chat.last("status").startswith(
+        "Case SRO-1001 (Aspen Ridge High School): seen by the office. "
+        "Latest reply: We will call you at lunch."
+    )
+    assert ("ack", "sms", STUDENT) in deliveries(schools_db)
+    assert ("relay", "sms", STUDENT) in deliveries(schools_db)
+
+
+def test_an_emergency_keeps_its_911_reply_first_and_opens_an_urgent_case(
+    engine, schools_db, knowledge_base
+):
+    text = "there is a guy with a gun in the hallway at aspen ridge"
+    plain = Engine(knowledge_base).handle(Message("sms", "+1", text, WHEN))
+    replies = Chat(engine).say(text)
+    assert replies[0] == plain[0]
+    assert replies[1].text.startswith(
+        "I have also alerted Aspen Ridge High School's main office (case SRO-1001)."
+    )
+    (case,) = all_cases(schools_db)
+    assert case.urgent and case.messages[0].text == text and not case.share_number
+
+
+def test_an_emergency_without_a_school_asks_for_it(engine, schools_db):
+    chat = Chat(engine)
+    replies = chat.say("someone has a knife in the gym")
+    assert replies[0].text.startswith("Call 911 now.")
+    assert replies[1].text == "If you tell me your school, I will also alert its main office."
+    assert "I have also alerted Bowbend Elementary School" in chat.last("bowbend")
+    (case,) = all_cases(schools_db)
+    assert case.urgent
+
+
+def test_the_urgent_alert_says_so(engine, schools_db):
+    Chat(engine).say("there is a guy with a gun in the hallway at aspen ridge")
+    with schools_db.session() as s:
+        body = s.scalar(select(Delivery.body).where(Delivery.medium == "sms"))
+    assert body.startswith("URGENT SRO case SRO-1001 for Aspen Ridge High School")
+    assert "The sender was told to call 911." in body and "From: anonymous" in body
+
+
+def test_the_office_answers_by_sms_with_the_case_number(engine, schools_db, notifier):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("aspen ridge")
+    chat.say("3")
+    office = Chat(engine, sender="+14035550101")
+    assert office.last("SRO-1001 Thanks, the SRO will find you at lunch.").startswith(
+        "Sent to the sender of case SRO-1001."
+    )
+    with schools_db.session() as s:
+        relay = s.scalar(select(Delivery).where(Delivery.purpose == "relay"))
+        assert relay.address == STUDENT
+        assert relay.body == (
+            "Reply from Aspen Ridge High School's main office about case SRO-1001: "
+            "Thanks, the SRO will find you at lunch. Emergencies: 911."
+        )
+
+
+def test_a_case_number_from_another_phone_is_not_a_staff_reply(engine, schools_db):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("aspen ridge")
+    chat.say("3")
+    stranger = Chat(engine, sender="+14035550177")
+    assert "Sent to the sender" not in stranger.last("SRO-1001 give me their number")
+    assert ("relay", "sms", STUDENT) not in deliveries(schools_db)
+
+
+def test_unanswered_questions_are_kept_without_phone_numbers(engine, schools_db):
+    Chat(engine).say("can u txt my mom at 403 555 0123 about the field trip permission thing")
+    with schools_db.engine.connect() as c:
+        (text,) = c.exec_driver_sql("SELECT text FROM unanswered").scalars().all()
+    assert "[number]" in text and "555" not in text
+
+
+def test_the_cli_desk_answers_but_never_opens_cases(schools_db, knowledge_base):
+    engine = Engine(knowledge_base, desk=Desk(schools_db, cases=False))
+    (reply,) = engine.handle(Message("cli", "x", UNSURE, WHEN))
+    assert "pass your message" not in reply.text
+    replies = engine.handle(Message("cli", "x", "a man with a gun at aspen ridge", WHEN))
+    assert len(replies) == 1 and all_cases(schools_db) == []

@@ -1,0 +1,216 @@
+"""The office dashboard: sign-in, CSRF, rate limit, school-scoped cases, replies relayed to
+the sender, schedule and notice editing, unanswered questions, audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from escalation_fixtures import PASSWORD, OfficeBrowser
+from sqlalchemy import select
+
+from bot.cases import NewCase, open_case
+from bot.storage.models import AuditEntry, Case, Delivery
+from bot.types import Message
+
+STUDENT = "+14035550199"
+
+
+def case_for(db, slug: str, **fields) -> int:
+    new = NewCase(
+        slug,
+        fields.pop("channel", "sms"),
+        "key1",
+        fields.pop("reply_to", STUDENT),
+        fields.pop("text", "Someone is selling vapes."),
+        **fields,
+    )
+    case, _ = open_case(db, new)
+    return case.id
+
+
+@pytest.fixture
+def aspen(office_app) -> OfficeBrowser:
+    browser = OfficeBrowser(office_app)
+    assert browser.login("aspen").status_code == 302
+    return browser
+
+
+def test_pages_need_a_login(office_app):
+    browser = OfficeBrowser(office_app)
+    for path in ("/office/", "/office/cases/1", "/office/school", "/office/audit"):
+        response = browser.get(path)
+        assert response.status_code == 302 and response.location.endswith("/office/login")
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(office_app):
+    browser = OfficeBrowser(office_app)
+    wrong = browser.login("aspen", "not the password")
+    unknown = browser.login("nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Wrong username or password." in wrong.get_data(as_text=True)
+
+
+def test_logins_are_rate_limited(office_app):
+    browser = OfficeBrowser(office_app)
+    for _ in range(5):
+        assert browser.login("aspen", "guess").status_code == 401
+    throttled = browser.login("aspen")  # even the right password waits
+    assert throttled.status_code == 429 and "Too many attempts" in throttled.get_data(as_text=True)
+    assert OfficeBrowser(office_app).login("crocus").status_code == 302  # others are not blocked
+
+
+def test_the_session_cookie_is_secure_httponly_strict(office_app):
+    browser = OfficeBrowser(office_app)
+    browser.get("/office/login")
+    response = browser.post("/office/login", {"username": "aspen", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_every_form_needs_the_csrf_token(office_app, schools_db, aspen):
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    for path in (f"/office/cases/{case_id}/acknowledge", "/office/school", "/office/logout"):
+        assert aspen.post(path, {"text": "x"}, csrf=False).status_code == 400
+    assert (
+        OfficeBrowser(office_app)
+        .post("/office/login", {"username": "aspen"}, csrf=False)
+        .status_code
+        == 400
+    )
+    with schools_db.session() as s:
+        assert s.get(Case, case_id).status == "new"
+
+
+def test_the_queue_shows_only_this_schools_cases(schools_db, aspen):
+    mine = case_for(schools_db, "aspen-ridge-high-school", text="Aspen matter")
+    case_for(schools_db, "prairie-crocus-school", text="Crocus matter")
+    page = aspen.get("/office/").get_data(as_text=True)
+    assert f"SRO-{1000 + mine}" in page and "Aspen matter" in page
+    assert "Crocus matter" not in page
+
+
+def test_another_schools_case_is_404_by_link_and_by_form(schools_db, aspen):
+    theirs = case_for(schools_db, "prairie-crocus-school", text="Crocus matter")
+    aspen.get("/office/")
+    assert aspen.get(f"/office/cases/{theirs}").status_code == 404
+    for action in ("acknowledge", "reply", "resolve"):
+        response = aspen.post(f"/office/cases/{theirs}/{action}", {"text": "hijack"})
+        assert response.status_code == 404
+    with schools_db.session() as s:
+        case = s.get(Case, theirs)
+        assert case.status == "new" and [m.text for m in case.messages] == ["Crocus matter"]
+        assert s.scalars(select(Delivery).where(Delivery.purpose != "alert")).all() == []
+
+
+def test_acknowledge_reply_resolve(schools_db, aspen, office_app):
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    aspen.get(f"/office/cases/{case_id}")
+    assert aspen.post(f"/office/cases/{case_id}/acknowledge").status_code == 302
+    aspen.get(f"/office/cases/{case_id}")
+    aspen.post(f"/office/cases/{case_id}/reply", {"text": "The SRO will see you at lunch."})
+    page = aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
+    assert "The SRO will see you at lunch." in page and ">acknowledged<" in page
+    aspen.post(f"/office/cases/{case_id}/resolve")
+    assert (
+        aspen.get("/office/?status=resolved").get_data(as_text=True).count(f"SRO-{1000 + case_id}")
+        == 1
+    )
+    with schools_db.session() as s:
+        sent = s.scalars(select(Delivery).where(Delivery.purpose.in_(("ack", "relay")))).all()
+        assert [(d.purpose, d.medium, d.address) for d in sent] == [
+            ("ack", "sms", STUDENT),
+            ("relay", "sms", STUDENT),
+        ]
+        assert sent[1].body.endswith("The SRO will see you at lunch. Emergencies: 911.")
+        actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        assert actions == ["login", "acknowledge", "reply", "resolve"]
+    notifier = office_app.extensions["sro_runtime"].notifier
+    assert len(notifier.deliveries) == 2
+
+
+@pytest.mark.parametrize("text", ["", " ", "x" * 601])
+def test_a_bad_reply_is_refused_with_a_reason(schools_db, aspen, text):
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    aspen.get(f"/office/cases/{case_id}")
+    response = aspen.post(f"/office/cases/{case_id}/reply", {"text": text})
+    assert response.status_code == 400
+    assert "Type a reply of 1 to 600 characters." in response.get_data(as_text=True)
+
+
+def test_an_anonymous_senders_number_never_shows(schools_db, aspen):
+    anonymous = case_for(schools_db, "aspen-ridge-high-school")
+    shared = case_for(
+        schools_db,
+        "aspen-ridge-high-school",
+        share_number=True,
+        contact_name="Jo",
+        reply_to="+14035550188",
+    )
+    queue = aspen.get("/office/").get_data(as_text=True)
+    page = aspen.get(f"/office/cases/{anonymous}").get_data(as_text=True)
+    assert "4035550199" not in queue + page and "From: anonymous" in page
+    shared_page = aspen.get(f"/office/cases/{shared}").get_data(as_text=True)
+    assert "From: Jo, +14035550188" in shared_page
+
+
+def test_schedule_edit_changes_the_presence_answer(schools_db, aspen, office_app):
+    aspen.get("/office/school")
+    response = aspen.post(
+        "/office/school",
+        {
+            "form": "schedule",
+            "day": ["tue", "fri"],
+            "exceptions": "2026-12-01 away first aid course",
+        },
+    )
+    assert response.status_code == 200
+    engine = office_app.extensions["sro"].engine
+    tuesday = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    (reply,) = engine.handle(Message("sms", "+1", "is the sro at aspen ridge today", tuesday))
+    assert "not expected at the school today (Tuesday) (first aid course)" in reply.text
+
+
+def test_a_bad_exception_line_names_the_field(aspen):
+    aspen.get("/office/school")
+    response = aspen.post("/office/school", {"form": "schedule", "exceptions": "next week away"})
+    assert response.status_code == 400
+    assert "Exceptions: &#39;next week away&#39; is not" in response.get_data(as_text=True)
+
+
+def test_notices_are_posted_and_shown_first(aspen, office_app):
+    aspen.get("/office/school")
+    aspen.post(
+        "/office/school", {"form": "notice", "text": "Today's lockdown was a drill.", "hours": "24"}
+    )
+    engine = office_app.extensions["sro"].engine
+    (reply,) = engine.handle(Message("web", "session-12345", "is the sro at aspen ridge today"))
+    assert reply.text.startswith(
+        "Notice from Aspen Ridge High School: Today's lockdown was a drill."
+    )
+    aspen.post("/office/school", {"form": "notice", "text": "", "hours": "0"})
+    (reply,) = engine.handle(Message("web", "session-12345", "is the sro at aspen ridge today"))
+    assert "Notice" not in reply.text
+
+
+def test_bad_notice_hours_are_refused(aspen):
+    aspen.get("/office/school")
+    response = aspen.post("/office/school", {"form": "notice", "text": "hi", "hours": "soon"})
+    assert response.status_code == 400 and "Hours: a whole number" in response.get_data(
+        as_text=True
+    )
+
+
+def test_unanswered_questions_of_this_school_only(aspen, office_app):
+    engine = office_app.extensions["sro"].engine
+    engine.handle(Message("web", "session-aaaaaa", "the bus driver at aspen ridge was rude"))
+    engine.handle(Message("web", "session-bbbbbb", "the bus driver at prairie crocus was rude"))
+    page = aspen.get("/office/unanswered").get_data(as_text=True)
+    assert "the bus driver at aspen ridge was rude" in page
+    assert "prairie crocus" not in page
+
+
+def test_audit_log_is_per_school(office_app, aspen):
+    OfficeBrowser(office_app).login("crocus")
+    page = aspen.get("/office/audit").get_data(as_text=True)
+    assert page.count("<td>login</td>") == 1 and "crocus" not in page

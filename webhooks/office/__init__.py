@@ -1,0 +1,41 @@
+"""The office dashboard under /office: server-rendered pages for a school's main office."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from webhooks.office import views
+from webhooks.runtime import Runtime
+
+SECRET_FILE = Path("var") / "secret-key"
+
+
+def secret_key() -> str:
+    """SRO_SECRET_KEY, else a random key kept in var/secret-key (created once, mode 600)."""
+    if os.environ.get("SRO_SECRET_KEY", "").strip():
+        return os.environ["SRO_SECRET_KEY"].strip()
+    if not SECRET_FILE.exists():
+        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return SECRET_FILE.read_text().strip()
+
+
+def register(app: Flask, runtime: Runtime) -> None:
+    """Add the /office blueprint with hardened session cookies."""
+    app.secret_key = app.secret_key or secret_key()
+    app.config.update(
+        SESSION_COOKIE_NAME="sro_office",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_PATH="/office",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+    )
+    app.extensions["sro_runtime"] = runtime
+    app.register_blueprint(views.bp)

@@ -1,0 +1,163 @@
+"""Office pages: the case queue, one case (acknowledge, reply, resolve), the school's SRO
+schedule and notice, unanswered questions and the audit log. Every query is scoped to the
+signed-in staff member's school: another school's case is a 404, by link or by form."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bot import alerts, cases
+from bot.storage.models import AuditEntry, Case, School, Unanswered, now
+from webhooks.office import auth
+from webhooks.office.auth import check_csrf, csrf_token, database, login_required
+from webhooks.office.forms import FormError, notice_from_form, schedule_from_form
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+bp.register_blueprint(auth.bp)
+STATUSES = ("new", "acknowledged", "resolved")
+MAX_REPLY = 600
+
+
+@bp.before_request
+def _csrf() -> None:
+    check_csrf()
+
+
+@bp.context_processor
+def _template_globals() -> dict:
+    return {"csrf_token": csrf_token, "who": alerts.who}
+
+
+def _case(session, case_id: int) -> Case:
+    """The case if it belongs to the signed-in staff member's school, else 404."""
+    case = session.get(Case, case_id)
+    if case is None or case.school_id != g.user["school_id"]:
+        abort(404)
+    return case
+
+
+def _audit(session, action: str, case: Case | None = None, detail: str = "") -> None:
+    session.add(
+        AuditEntry(
+            username=g.user["name"],
+            school_id=g.user["school_id"],
+            action=action,
+            case_id=case.id if case else None,
+            detail=detail[:200],
+        )
+    )
+
+
+def _notify(ids: list[int]) -> None:
+    current_app.extensions["sro_runtime"].notifier.deliveries_added(ids)
+
+
+@bp.get("/")
+@login_required
+def queue():
+    """Cases of this school by state, newest first."""
+    status = request.args.get("status", "new")
+    status = status if status in STATUSES else "new"
+    query = select(Case).where(Case.school_id == g.user["school_id"], Case.status == status)
+    with database().session() as s:
+        rows = s.scalars(query.order_by(Case.urgent.desc(), Case.id.desc()).limit(200)).all()
+        return render_template("office/queue.html", cases=rows, status=status, statuses=STATUSES)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case(case_id: int):
+    """One case with its messages and the actions."""
+    with database().session() as s:
+        return render_template("office/case.html", case=_case(s, case_id), error="")
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+@login_required
+def act(case_id: int, action: str):
+    """Acknowledge, reply or resolve; a reply is relayed to the sender's channel."""
+    text = request.form.get("text", "").strip()
+    with database().session() as s:
+        item = _case(s, case_id)
+        if action == "reply" and not (0 < len(text) <= MAX_REPLY):
+            error = f"Type a reply of 1 to {MAX_REPLY} characters."
+            return render_template("office/case.html", case=item, error=error), 400
+        if action not in ("acknowledge", "reply", "resolve"):
+            abort(404)
+        deliveries = _apply(s, item, action, text)
+        _audit(s, action, item)
+        s.flush()
+        ids = [d.id for d in deliveries]
+    _notify(ids)
+    return redirect(url_for("office.case", case_id=case_id))
+
+
+def _apply(session, item: Case, action: str, text: str) -> list:
+    if action == "acknowledge":
+        return cases.acknowledge(session, item)
+    if action == "reply":
+        return cases.reply(session, item, g.user["name"], text)
+    cases.resolve(item)
+    return []
+
+
+@bp.route("/school", methods=["GET", "POST"])
+@login_required
+def school():
+    """The SRO's usual days, dated exceptions and the current notice of this school."""
+    with database().session() as s:
+        row = s.get(School, g.user["school_id"])
+        error, status = "", 200
+        if request.method == "POST":
+            try:
+                _update_school(s, row)
+            except FormError as exc:  # raised before anything was changed
+                error, status = str(exc), 400
+        return render_template("office/school.html", school=row, error=error, now=now()), status
+
+
+def _update_school(session, row: School) -> None:
+    if request.form.get("form") == "notice":
+        text, lockdown, hours = notice_from_form(request.form)
+        row.notice_text, row.notice_lockdown = text, lockdown
+        row.notice_until = now() + timedelta(hours=hours) if text and hours else None
+        _audit(
+            session, "notice", detail="lockdown" if lockdown else ("cleared" if not text else "")
+        )
+    else:
+        row.sro_days, exceptions = schedule_from_form(request.form)
+        row.exceptions.clear()
+        session.flush()
+        row.exceptions = exceptions
+        _audit(session, "schedule", detail=row.sro_days)
+
+
+@bp.get("/unanswered")
+@login_required
+def unanswered():
+    """Questions the bot could not answer (this school's, and those naming no school)."""
+    mine = (Unanswered.school_id == g.user["school_id"]) | Unanswered.school_id.is_(None)
+    with database().session() as s:
+        rows = s.scalars(select(Unanswered).where(mine).order_by(Unanswered.id.desc()).limit(200))
+        return render_template("office/unanswered.html", rows=rows.all())
+
+
+@bp.get("/audit")
+@login_required
+def audit():
+    """What this school's staff did, newest first."""
+    query = select(AuditEntry).where(AuditEntry.school_id == g.user["school_id"])
+    with database().session() as s:
+        rows = s.scalars(query.order_by(AuditEntry.id.desc()).limit(300)).all()
+        return render_template("office/audit.html", rows=rows)
+
+
+@bp.app_template_filter("local")
+def local_time(value: datetime | None) -> str:
+    """A UTC time shown in Calgary time."""
+    from bot.presence import CALGARY
+
+    return value.astimezone(CALGARY).strftime("%Y-%m-%d %H:%M") if value else ""

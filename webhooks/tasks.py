@@ -1,0 +1,122 @@
+"""The alert queue on huey: deliver outbox rows with retries and backoff, re-alert when nobody
+acknowledges, and sweep up anything a crash or an outage left behind.
+
+huey runs on SQLite by default (no server) and on Redis when SRO_REDIS_URL is set. The outbox
+rows in the database, not the queue, are the record of what must be sent: a task lost with a
+killed worker is found again by the sweep, and bot.outbox makes a second attempt harmless."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from bot import cases, outbox
+from bot.storage.db import Database
+from webhooks import logs
+from webhooks.queue_config import QueueConfig
+from webhooks.senders import NotConfigured, Senders
+
+
+class DeliveryFailed(Exception):
+    """A send failed; carries no address or text, so huey's log of it stays clean."""
+
+
+def make_huey(config: QueueConfig, name: str = "sro-bot") -> Huey:
+    """RedisHuey when SRO_REDIS_URL is set, else SqliteHuey in a file (its folder created)."""
+    if config.redis_url:
+        return RedisHuey(name, url=config.redis_url)
+    Path(config.queue_path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=config.queue_path)
+
+
+class AlertQueue:
+    """One huey instance with the tasks registered on it; producer and worker build the same."""
+
+    def __init__(
+        self, config: QueueConfig, db: Database, senders: Senders, huey: Huey | None = None
+    ):
+        self.config, self.db, self.senders = config, db, senders
+        self.huey = huey or make_huey(config)
+        self.lease = timedelta(seconds=config.lease_seconds)
+        retry = {"retries": config.retries, "retry_delay": config.retry_delay, "retry_backoff": 2}
+        self.deliver = self.huey.task(name="deliver", **retry)(self._deliver)
+        self.check = self.huey.task(name="check")(self.sweep)
+        self.periodic = self.huey.periodic_task(crontab(minute="*"), name="sweep")(self.sweep)
+        self.huey.on_startup("recover")(self._recover)
+
+    def _deliver(self, delivery_id: int) -> str:
+        job = outbox.claim(self.db, delivery_id, self.lease)
+        if job is None:
+            return "not mine"  # sent already, or another worker holds it
+        try:
+            provider_id = (self.senders.already_sent(job) if job.uncertain else None) or (
+                self.senders.send(job)
+            )
+        except NotConfigured as exc:
+            outbox.mark_unconfigured(self.db, delivery_id, str(exc))
+            logs.event(
+                "delivery_unconfigured",
+                level=logging.WARNING,
+                delivery=delivery_id,
+                medium=job.medium,
+                reason=str(exc),
+            )
+            return "unconfigured"
+        except Exception as exc:
+            outbox.mark_failed(self.db, delivery_id, type(exc).__name__)
+            logs.event(
+                "delivery_failed",
+                level=logging.WARNING,
+                delivery=delivery_id,
+                medium=job.medium,
+                attempt=job.attempts,
+                error=type(exc).__name__,
+            )
+            raise DeliveryFailed(f"delivery {delivery_id} ({job.medium}) failed") from None
+        outbox.mark_sent(self.db, delivery_id, provider_id)
+        logs.event("delivered", delivery=delivery_id, medium=job.medium, attempt=job.attempts)
+        return "sent"
+
+    def sweep(self) -> int:
+        """Queue every unsent delivery and every re-alert now due; how many were queued."""
+        after = timedelta(minutes=self.config.realert_minutes)
+        url = self.senders.config.public_base_url
+        ids = cases.due_for_realert(self.db, after, url) + outbox.unsent(self.db, self.lease)
+        for delivery_id in dict.fromkeys(ids):
+            self.deliver(delivery_id)
+        return len(ids)
+
+    def _recover(self) -> None:
+        """On worker start: resume what was pending, and look again once leases expire."""
+        self.sweep()
+        self.check.schedule(delay=self.config.lease_seconds + 1)
+
+
+class QueueNotifier:
+    """bot.escalation.Notifier that hands deliveries to the queue; if the queue is down the
+    rows stay in the outbox and the next sweep sends them."""
+
+    def __init__(self, queue: AlertQueue):
+        self.queue = queue
+
+    def deliveries_added(self, ids: Sequence[int]) -> None:
+        """Queue each delivery."""
+        try:
+            for delivery_id in ids:
+                self.queue.deliver(delivery_id)
+        except Exception as exc:  # the outbox keeps them; the sweep will find them
+            logs.event("enqueue_failed", level=logging.ERROR, error=type(exc).__name__)
+
+    def case_opened(self, case_id: int) -> None:
+        """Look for an unacknowledged case once the re-alert time has passed."""
+        delay = self.queue.config.realert_minutes * 60 + 1
+        try:
+            self.queue.check.schedule(delay=delay)
+        except Exception as exc:
+            logs.event(
+                "enqueue_failed", level=logging.ERROR, case=case_id, error=type(exc).__name__
+            )
