@@ -249,3 +249,14 @@ def test_logs_hold_a_sender_hash_never_the_number_or_text(client, form):
     assert form["From"] not in joined and form["From"][2:] not in joined
     assert "SRO at my school" not in joined and "main office" not in joined
     assert '"status":403' in joined
+
+
+def test_a_retry_reaching_another_worker_is_not_processed_twice(make_app, form, recording):
+    """Two app instances share one database, as two gunicorn workers do."""
+    first, second = make_app(), make_app()
+    for app in (first, second):
+        app.extensions["sro"].engine = recording
+    answer = post(first.test_client(), form)
+    retry = post(second.test_client(), form)
+    assert retry.status_code == 200 and retry.get_data() == answer.get_data()
+    assert len(recording.seen) == 1

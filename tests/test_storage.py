@@ -19,6 +19,7 @@ TABLES = {
     "schools",
     "schedule_exceptions",
     "conversations",
+    "replays",
     "cases",
     "case_messages",
     "deliveries",

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 
-from bot.storage.stores import SqlOptOutStore
+from bot.storage.stores import SqlOptOutStore, SqlReplayStore
 from webhooks import errors, logs, office, telegram_webhook, twilio_sms, web_chat
 from webhooks.config import Config, check, load_env
 from webhooks.outbound import TelegramClient
@@ -52,6 +52,7 @@ def create_app(
         runtime.notifier,
         telegram=telegram,
         optouts=SqlOptOutStore(runtime.db),
+        replays=SqlReplayStore(runtime.db),
     )
     office.register(app, runtime)
     app.register_blueprint(web_chat.bp)

@@ -180,6 +180,16 @@ class OptOut(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class Replay(Base):
+    """The answer already given to a webhook delivery (Twilio MessageSid, Telegram update_id),
+    so a retry that reaches another worker or a restarted process is not processed twice."""
+
+    __tablename__ = "replays"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
 class Unanswered(Base):
     """A question the bot could not answer (phone numbers masked): material for the KB."""
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.state import ConversationState
 from bot.storage.db import Database
-from bot.storage.models import Conversation, OptOut
+from bot.storage.models import Conversation, OptOut, Replay, now
 
 
 def state_from_row(data: dict) -> ConversationState:
@@ -77,3 +80,27 @@ class SqlOptOutStore:
         """Every opted-out key (for tests and audits)."""
         with self.db.session() as session:
             return list(session.scalars(select(OptOut.key)))
+
+
+class SqlReplayStore:
+    """Answers already given to webhook deliveries, kept for a day, shared by every worker."""
+
+    KEEP = timedelta(days=1)
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get(self, key: str) -> str | None:
+        """The answer given to this delivery, or None when it is new."""
+        with self.db.session() as session:
+            row = session.get(Replay, key)
+            return row.value if row else None
+
+    def put(self, key: str, value: str) -> None:
+        """Remember the answer; forget those older than KEEP."""
+        try:
+            with self.db.session() as session:
+                session.execute(delete(Replay).where(Replay.at < now() - self.KEEP))
+                session.add(Replay(key=key, value=value))
+        except IntegrityError:
+            pass  # another worker answered the same delivery first: its answer stands
