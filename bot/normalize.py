@@ -76,7 +76,11 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_LAUGHING = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F639\U0001F480]")  # 😂 🤣 😆 😹 💀
+
+
 def _clean(text: str) -> str:
+    text = _LAUGHING.sub(" lol ", text)
     text = _ELISION.sub(r"\1 ", strip_accents(text.lower())).translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
     text = _DASH_ALONE.sub(" ", text)

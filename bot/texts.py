@@ -15,6 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
         "911 from outside.",
         "followed": "Go into a busy store or public place, stay near other people and call 911.",
+        "missing": "Tell 911 who is missing, what they wore, and where and when they were last seen.",
         "crime-in-progress": "Stay out of sight, do not confront anyone and call 911.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
@@ -40,6 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "medical": "Appelez le 911 et restez avec la personne. Suivez les consignes du 911.",
         "fire": "Sortez par la sortie sûre la plus proche, déclenchez l'alarme incendie et "
         "appelez le 911 de l'extérieur.",
+        "missing": "Dites au 911 qui est disparu, comment la personne est habillée, où et quand "
+        "elle a été vue pour la dernière fois.",
         "followed": "Entrez dans un commerce ou un lieu public achalandé, restez près "
         "d'autres personnes et appelez le 911.",
         "crime-in-progress": "Restez hors de vue, n'intervenez pas et appelez le 911.",

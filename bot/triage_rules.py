@@ -18,12 +18,13 @@ THREAT = "threat"
 IN_PROGRESS = "crime-in-progress"
 FOLLOWED = "followed"
 FIRE = "fire"
+MISSING = "missing"
 
 WEAPONS = (
     r"(gun|guns|handgun|pistol|rifle|shotgun|firearm|knife|knives|blade|machete|weapon|"
     r"bat|bomb|explosive|box ?cutter|razor|taser|brass knuckles|couteau|arme|fusil|pistolet)"
 )
-ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|my \w+)"
+ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|somebody|one of|my \w+|our \w+|the \w+|his \w+|her \w+)"
 
 # Each entry: (category, pattern). Patterns run on normalize(text).
 # fmt: off
@@ -54,6 +55,12 @@ STRONG = [
     (SELF_HARM, r"\b(took|swallowed|taken|overdosed on) .{0,30}\b(pills|tablets|meds|medication)\b"),
     (SELF_HARM, r"\b(je|j) (veux|vais|voudrais|veut) (mourir|me tuer|en finir|me suicider|me faire du mal)\b"),
     (SELF_HARM, r"\b(en finir avec (la vie|tout)|me faire du mal)\b"),
+    (SELF_HARM, r"\b(rather|prefer to) (die|be dead)\b|\bwish (i was|i were|i am) (dead|never born)\b"),
+    (SELF_HARM, r"\b(better|easier) (for everyone|off) if (i am|im|i was|i were) (gone|dead|not here|not around)\b|\bmieux sans moi\b"),
+    (SELF_HARM, r"\b(notice|care|miss me|matter) if (i was not|i wasnt|i were not|i am not|i was gone|i was dead|i disappeared)\b"),
+    (SELF_HARM, r"\bmake (the|this|my|it) (pain|hurt|hurting)? ?(all )?stop( for good)?\b.{0,40}\b(for good|forever|me)\b|\bpain stop for good\b"),
+    (SELF_HARM, r"\bdone with (life|living)\b"),
+    (WEAPON, r"\b(not|is not|isnt|its not) a drill\b|\b(real|actual) lockdown (right now|now|happening)\b|\bin (a )?lockdown (right now|rn)\b"),
     (WEAPON, r"\b(gun ?shots?|shots (fired|being fired)|active shooter|someone is shooting|shooting (right now|at us|at people))\b"),
     (WEAPON, r"\b(pulled|pulling|pointing|pointed|waving|holding|swinging) (a|his|her|their|the) " + WEAPONS),
     (WEAPON, r"\b(coups de feu|tire sur|tirer sur)\b"),
@@ -97,7 +104,7 @@ GUARDS = [
     r"\b(drill|drills|practice|practise|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b",
     r"(?<!not )(?<!no )\b(lol+|lmao+|haha+|jk|kidding|as a joke|joking|joked|joke|set the world on fire)\b",
     r"\bif (someone|somebody|anyone|a kid|a student|a person) (brings|brought|has|had|were|was|did|pulled)\b",
-    r"\b(mom|mum|dad|mother|father|parents|sister|brother|teacher|coach|grandma|friend|bff|bestie|mere|pere|soeur|frere)( \w+){0,4} (kill|murder|tuer) me\b",
+    r"\b(mom|mum|dad|mother|father|parents|sister|brother|teacher|coach|grandma|friend|bff|bestie|mere|pere|soeur|frere)( \w+){0,6} (kill|murder|tuer) me\b",
     r"\b(mere|pere|soeur|frere|prof)( \w+){0,3} (va|vont) me tuer\b",
     r"\b(we are|were|im|i am|they are) hiding in .{0,30}\b(drill|practice)\b",
     r"\b(get|be|getting) in trouble (for|if)\b",
@@ -106,7 +113,7 @@ GUARDS = [
 ]
 
 # Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
-SELF_HARM_TOPICS = r"\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b"
+SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b"
 
 # Fiction and reporting: cancels every rule but self-harm.
 FICTION = r"\b(in (fortnite|minecraft|roblox|valorant|apex|gta|cod|call of duty|the game|a game|my game|the movie|a movie|the show)|on the news|in the news|in the states|in the us|essay|book report|for a project|for class)\b"
@@ -136,6 +143,8 @@ CUES = [
     (SELF_HARM, 1, r"\b(bridge|roof|parkade|overpass|ledge|cliff)\b"),
     (SELF_HARM, 1, r"\bwould it (be quick|hurt)\b|\b(painless|quickest|fastest) way\b"),
     (SELF_HARM, 1, r"\b(can not|cant) (do this|go on|take (it|this)) anymore\b|\bj en peux (plus|pu|pus)\b"),
+    (SELF_HARM, 1, r"\b(i am|im) done with (everything|it all|all of this)\b|\b(i am|im) so done\b"),
+    (SELF_HARM, 1, r"\b(wrote|written|writing) (letters?|notes?) to (my|everyone)\b"),
     (SELF_HARM, 0.5, r"\bthanks for everything\b"),
     (SELF_HARM, 0.5, r"\bbye\b"),
     (SELF_HARM, 0.5, r"\b(tonight|ce soir|a soir)\b"),
@@ -162,6 +171,11 @@ CUES = [
     (IN_PROGRESS, 2, r"\btrying to (open|get in|get into|break into|break in|pry) (our|my|the)\b"),
     (IN_PROGRESS, 2, r"\btrying to get (kids|children|me|us|students|girls|a kid) (into|in) (his|a|the|her) (van|car|truck)\b"),
     (IN_PROGRESS, 2, r"\b(someone|somebody|a man|a guy) is in (our|my) (house|home|apartment)\b|\bheard (glass|a window) break\w*\b"),
+    # someone missing
+    (MISSING, 2, r"\b(did not|didnt|has not|hasnt|never) (come|came|made it|gotten|got) home\b|\b(is|has been|went) missing\b|\b(can not|cant) find (my|our) (son|daughter|child|kid|brother|sister)\b"),
+    (MISSING, 0.5, r"\b(phone is off|not answering|no answer|hours)\b"),
+    # threats in the building
+    (THREAT, 1, r"\b(still in the building|still here|still there|in the front office|shouting|yelling|screaming)\b"),
     # followed now
     (FOLLOWED, 2, r"\b(driving|drove|been driving) (slow|slowly|real slow) (next to|beside|behind|alongside) me\b|\bqui me suit\b|\bme suit depuis\b"),
 ]
