@@ -76,7 +76,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_LAUGHING = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F639\U0001F480]")  # 😂 🤣 😆 😹 💀
+_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f480]")  # 😂 🤣 😆 😹 💀
 
 
 def _clean(text: str) -> str:

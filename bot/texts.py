@@ -15,7 +15,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
         "911 from outside.",
         "followed": "Go into a busy store or public place, stay near other people and call 911.",
-        "missing": "Tell 911 who is missing, what they wore, and where and when they were last seen.",
+        "missing": "Tell 911 who is missing, what they wore, and where and when they were last "
+        "seen.",
         "crime-in-progress": "Stay out of sight, do not confront anyone and call 911.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
