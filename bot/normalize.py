@@ -42,7 +42,10 @@ SHORTHAND = {
     "feds": "police", "pigs": "police", "fuzz": "police", "boys in blue": "police",
     "officers": "officer",
     # more texting slang
-    "hmu": "contact", "hit up": "contact", "rents": "parents", "rentals": "parents",
+    "hmu": "contact", "hit up": "contact", "hit them up": "contact them",
+    "hit him up": "contact him", "hit her up": "contact her", "police lady": "police officer",
+    "cop lady": "police officer", "police guy": "police officer", "cop guy": "police officer",
+    "rents": "parents", "rentals": "parents",
     "jacked": "stole", "yoinked": "stole", "swiped": "stole", "jacked my": "stole my",
     "nicked": "stole", "acc": "account", "accs": "accounts", "dm": "message", "dms": "messages",
     "sketch": "suspicious", "sketchy": "suspicious", "sus": "suspicious", "caf": "cafeteria",
