@@ -205,6 +205,7 @@ def twilio_api(httpserver) -> TwilioApiStandIn:
     return TwilioApiStandIn(httpserver)
 
 
+from browser_fixtures import browser  # noqa: E402,F401  (headless Chromium)
 from escalation_fixtures import (  # noqa: E402,F401  (alert stand-ins and workers)
     alert_env,
     make_runtime,

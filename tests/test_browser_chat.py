@@ -2,54 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
+from browser_fixtures import needs_chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Chromium: apt-get install chromium (Debian package)"
-    ),
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
-def live_url(make_app):
-    """The real app served over HTTP on a loopback port for the browser."""
-    server = make_server("127.0.0.1", 0, make_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def page(live_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 800})  # a phone
-            page.goto(live_url)
-            yield page
-        finally:
-            browser.close()
+def page(make_app, browser):
+    """A phone-sized page showing the real app's web chat."""
+    with serve(make_app()) as url:
+        page = browser.new_page(viewport={"width": 390, "height": 800})
+        page.goto(url + "/")
+        yield page
 
 
 def test_question_answer_and_choice_button(page):

@@ -6,30 +6,16 @@ through the Twilio REST stand-in."""
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import replace
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from browser_fixtures import needs_chromium, serve
 from escalation_fixtures import PASSWORD, wait_for
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STUDENT, OFFICE = "+14035550199", "+14035550101"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium: apt-get install chromium"),
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -50,13 +36,8 @@ def app(schools_db, db_url, alert_env, monkeypatch):
 
 @pytest.fixture
 def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(app) as url:
+        yield url
 
 
 def sms(app, text: str, sid: int) -> str:
@@ -80,9 +61,9 @@ def sms(app, text: str, sid: int) -> str:
 
 
 def test_sms_to_case_to_dashboard_reply_and_back(
-    app, live_url, worker_for, twilio_rest, smtp_server
+    app, live_url, worker_for, twilio_rest, smtp_server, browser
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     mailbox, _ = smtp_server
     worker_for(app.extensions["sro_runtime"])
@@ -98,23 +79,18 @@ def test_sms_to_case_to_dashboard_reply_and_back(
     (mail,) = wait_for(lambda: mailbox.to("office@aspenridge.example.org"))
     assert number in mail["Subject"]
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_url}/office/login")
-            page.get_by_label("Username").fill("aspen")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("link", name=number).click()
-            expect(page.get_by_text("the bus driver was rude to me this morning")).to_be_visible()
-            page.get_by_role("button", name="Acknowledge").click()
-            expect(page.locator("#status")).to_have_text("acknowledged")
-            page.get_by_label("Reply to the sender").fill("Thanks. The SRO will find you at lunch.")
-            page.get_by_role("button", name="Send reply").click()
-            expect(page.get_by_text("Thanks. The SRO will find you at lunch.")).to_be_visible()
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.goto(f"{live_url}/office/login")
+    page.get_by_label("Username").fill("aspen")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=number).click()
+    expect(page.get_by_text("the bus driver was rude to me this morning")).to_be_visible()
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator("#status")).to_have_text("acknowledged")
+    page.get_by_label("Reply to the sender").fill("Thanks. The SRO will find you at lunch.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Thanks. The SRO will find you at lunch.")).to_be_visible()
 
     received = wait_for(lambda: len(twilio_rest.to(STUDENT)) == 2 and twilio_rest.to(STUDENT))
     assert sorted(received) == [
