@@ -71,7 +71,9 @@ def test_the_session_cookie_is_secure_httponly_strict(office_app):
 def test_every_form_needs_the_csrf_token(office_app, schools_db, aspen):
     case_id = case_for(schools_db, "aspen-ridge-high-school")
     for path in (f"/office/cases/{case_id}/acknowledge", "/office/school", "/office/logout"):
-        assert aspen.post(path, {"text": "x"}, csrf=False).status_code == 400
+        response = aspen.post(path, {"text": "x"}, csrf=False)
+        assert response.status_code == 400 and response.mimetype == "text/html"
+        assert "CSRF token: reload the page" in response.get_data(as_text=True)
     assert (
         OfficeBrowser(office_app)
         .post("/office/login", {"username": "aspen"}, csrf=False)
@@ -93,7 +95,8 @@ def test_the_queue_shows_only_this_schools_cases(schools_db, aspen):
 def test_another_schools_case_is_404_by_link_and_by_form(schools_db, aspen):
     theirs = case_for(schools_db, "prairie-crocus-school", text="Crocus matter")
     aspen.get("/office/")
-    assert aspen.get(f"/office/cases/{theirs}").status_code == 404
+    page = aspen.get(f"/office/cases/{theirs}")
+    assert page.status_code == 404 and "<h1>Not found</h1>" in page.get_data(as_text=True)
     for action in ("acknowledge", "reply", "resolve"):
         response = aspen.post(f"/office/cases/{theirs}/{action}", {"text": "hijack"})
         assert response.status_code == 404

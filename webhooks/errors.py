@@ -1,10 +1,11 @@
-"""Error handlers: every refusal is a short JSON reason, never an HTML page or a traceback."""
+"""Error handlers: every refusal is a short reason (JSON for the API and webhooks, a page for
+the office dashboard), never a traceback."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webhooks import logs
@@ -25,6 +26,12 @@ def _json_error(reason: str, status: int) -> tuple[Response, int]:
     return jsonify(error=reason), status
 
 
+def _office_page(reason: str, status: int, detail: str = "") -> tuple[str, int]:
+    logs.event("refused", level=logging.WARNING, status=status, path=request.path, reason=reason)
+    page = render_template("office/error.html", status=status, reason=reason, detail=detail)
+    return page, status
+
+
 def register(app: Flask) -> None:
     """Install handlers for refusals, HTTP errors and anything unexpected."""
 
@@ -35,7 +42,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
-        return _json_error(_REASONS.get(status, "request failed"), status)
+        reason = _REASONS.get(status, "request failed")
+        if request.path.startswith("/office"):
+            custom = exc.description if exc.description != type(exc).description else ""
+            return _office_page(reason, status, custom)
+        return _json_error(reason, status)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> tuple[Response, int]:
