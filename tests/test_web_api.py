@@ -187,3 +187,36 @@ def test_random_bodies_never_cause_a_500(make_app):
         )
         assert response.status_code < 500, (path, bytes(body))
         assert response.mimetype in {"application/json", "text/xml"}
+
+
+def test_a_session_sending_too_fast_is_told_to_wait_and_others_are_not(make_app):
+    client = make_app(SRO_WEB_MESSAGES_PER_MINUTE="3").test_client()
+    assert [ask(client, "hi").status_code for _ in range(3)] == [200, 200, 200]
+    refused = ask(client, "hi")
+    assert refused.status_code == 429
+    assert refused.json["error"].startswith("too many messages: wait ")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert ask(client, "hi", session="another-session-1234").status_code == 200
+
+
+def test_an_emergency_is_answered_even_over_the_limit(make_app):
+    client = make_app(SRO_WEB_MESSAGES_PER_MINUTE="1").test_client()
+    ask(client, "hi")
+    assert ask(client, "hi").status_code == 429
+    urgent = ask(client, "there is a guy with a gun in the hallway")
+    assert urgent.status_code == 200 and urgent.json["replies"][0]["emergency"] is True
+
+
+def test_one_address_is_limited_across_sessions_and_a_proxy_hop_reveals_the_client(make_app):
+    client = make_app(SRO_WEB_MESSAGES_PER_MINUTE="1").test_client()
+    sessions = [f"session-number-{i:04d}" for i in range(6)]
+    assert [ask(client, "hi", s).status_code for s in sessions] == [200] * 5 + [429]
+
+    behind_proxy = make_app(SRO_WEB_MESSAGES_PER_MINUTE="1", SRO_PROXY_HOPS="1").test_client()
+    for i, session in enumerate(sessions):
+        response = behind_proxy.post(
+            "/api/messages",
+            json={"session": session, "text": "hi"},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        )
+        assert response.status_code == 200

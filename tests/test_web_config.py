@@ -36,6 +36,13 @@ def test_bad_numbers_are_refused_by_name(value):
         load_env({"SRO_MAX_BODY_BYTES": value})
 
 
+def test_proxy_hops_may_be_zero_but_not_negative():
+    assert load_env({"SRO_PROXY_HOPS": "0"}).proxy_hops == 0
+    assert load_env({"SRO_PROXY_HOPS": "2"}).proxy_hops == 2
+    with pytest.raises(ConfigError, match="SRO_PROXY_HOPS must be at least 0"):
+        load_env({"SRO_PROXY_HOPS": "-1"})
+
+
 @pytest.mark.parametrize(
     "env, missing",
     [

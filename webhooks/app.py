@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.storage.stores import SqlOptOutStore, SqlReplayStore
 from webhooks import errors, logs, office, telegram_webhook, twilio_sms, web_chat
@@ -63,6 +64,8 @@ def create_app(
     app.add_url_rule("/healthz", view_func=healthz)
     errors.register(app)
     _instrument(app)
+    if config.proxy_hops:  # the client's address from X-Forwarded-For, for rate limits
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)
     return app
 
 

@@ -20,7 +20,7 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in _TRUE
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
@@ -28,8 +28,8 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
@@ -46,6 +46,8 @@ class Config:
     kb_dir: str = ""
     max_body_bytes: int = 16_384
     max_text_chars: int = 1_000
+    web_messages_per_minute: int = 20
+    proxy_hops: int = 0
     log_level: str = "INFO"
     demo: bool = False
     testing: bool = False
@@ -93,6 +95,10 @@ def load_env(environ: Mapping[str, str] | None = None) -> Config:
         kb_dir=text["SRO_KB_DIR"],
         max_body_bytes=_int(env, "SRO_MAX_BODY_BYTES", Config.max_body_bytes),
         max_text_chars=_int(env, "SRO_MAX_TEXT_CHARS", Config.max_text_chars),
+        web_messages_per_minute=_int(
+            env, "SRO_WEB_MESSAGES_PER_MINUTE", Config.web_messages_per_minute
+        ),
+        proxy_hops=_int(env, "SRO_PROXY_HOPS", Config.proxy_hops, minimum=0),
         log_level=text["SRO_LOG_LEVEL"].upper() or Config.log_level,
         demo=_flag(text["SRO_DEMO"]),
         hash_salt_set=bool(env.get("SRO_HASH_SALT", "").strip()),

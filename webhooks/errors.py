@@ -37,7 +37,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(BadInput)
     def bad_input(exc: BadInput) -> tuple[Response, int]:
-        return _json_error(exc.reason, exc.status)
+        response, status = _json_error(exc.reason, exc.status)
+        response.headers.update(exc.headers)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:

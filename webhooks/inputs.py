@@ -11,10 +11,11 @@ from flask import Request
 class BadInput(Exception):
     """A request the app refuses with a 4xx status and a short reason."""
 
-    def __init__(self, reason: str, status: int = 400):
+    def __init__(self, reason: str, status: int = 400, headers: dict[str, str] | None = None):
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        self.headers = headers or {}
 
 
 def require_mimetype(request: Request, mimetype: str) -> None:

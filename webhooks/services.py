@@ -14,6 +14,7 @@ from bot.types import Message, Reply
 from webhooks import logs
 from webhooks.config import Config
 from webhooks.outbound import TelegramClient
+from webhooks.rate_limit import RateLimiter
 from webhooks.stores import MemoryOptOutStore, MemoryReplayStore, OptOutStore, ReplayStore
 from webhooks.telegram_updates import Engine
 
@@ -28,6 +29,10 @@ class Services:
     replays: ReplayStore = field(default_factory=MemoryReplayStore)
     optouts: OptOutStore = field(default_factory=MemoryOptOutStore)
     telegram: TelegramClient | None = None
+    web_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.web_limiter = RateLimiter(self.config.web_messages_per_minute)
 
     def handle(self, message: Message) -> list[Reply]:
         """Ask the engine and log the outcome by sender hash, never the text."""

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.triage import triage
 from bot.types import Message, Reply
 from webhooks.inputs import BadInput, has_control_chars, object_from_json, require_mimetype
+from webhooks.rate_limit import PER_ADDRESS_FACTOR, RateLimiter
 from webhooks.services import services
 
 bp = Blueprint("web_chat", __name__)
@@ -56,5 +58,24 @@ def post_message() -> Response:
     svc = services()
     require_mimetype(request, "application/json")
     data = object_from_json(request.get_data(), FIELDS)
-    replies = svc.handle(message_from_json(data, svc.config.max_text_chars))
+    message = message_from_json(data, svc.config.max_text_chars)
+    _within_limits(svc.web_limiter, message)
+    replies = svc.handle(message)
     return jsonify(replies=[json_from_reply(r) for r in replies])
+
+
+def _within_limits(limiter: RateLimiter, message: Message) -> None:
+    """429 for a session or address sending too fast, except for an emergency: triage runs
+    on every message, so a throttled sender in danger is still answered with 911."""
+    session_ok = limiter.allow(f"session:{message.sender}")
+    address = f"address:{request.remote_addr}"
+    address_ok = limiter.allow(address, limiter.per_minute * PER_ADDRESS_FACTOR)
+    if (session_ok and address_ok) or triage(message.text).emergency:
+        return
+    key = f"session:{message.sender}" if not session_ok else address
+    wait = limiter.seconds_left(key)
+    raise BadInput(
+        f"too many messages: wait {wait} seconds",
+        429,
+        {"Retry-After": str(wait)},
+    )
