@@ -8,6 +8,7 @@ import getpass
 import logging
 import re
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -123,7 +124,9 @@ def prepare_office(db, demo: bool) -> str:
 
 
 def start_demo_worker() -> subprocess.Popen:
-    """Demo mode: run `sro-bot worker` beside the server, stopped when the server stops."""
+    """Demo mode: run `sro-bot worker` beside the server, stopped when the server stops
+    (Ctrl-C or SIGTERM: SIGTERM is turned into a normal exit so the atexit hook runs)."""
     worker = subprocess.Popen([sys.executable, "-m", "webhooks.cli", "worker", "--workers", "1"])
     atexit.register(worker.terminate)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     return worker
