@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -52,6 +53,30 @@ def test_state_round_trips_and_survives_a_new_connection(db):
     assert SqlStateStore(other).get("k1") == state
     assert SqlStateStore(other).get("unknown") == ConversationState()
     other.dispose()
+
+
+def test_first_writes_of_one_sender_from_many_threads_do_not_collide(db):
+    """Two first messages of one sender on two workers both try to create the row."""
+    states = [ConversationState(last_topic=f"t{i}") for i in range(8)]
+    go = threading.Barrier(len(states))
+    errors = []
+
+    def write(state):
+        go.wait()
+        try:
+            SqlStateStore(db).put("same-sender", state)
+            SqlOptOutStore(db).opt_out("same-sender")
+        except Exception as exc:  # noqa: BLE001  (collected and reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(state,)) for state in states]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SqlStateStore(db).get("same-sender") in states
+    assert SqlOptOutStore(db).keys() == ["same-sender"]
 
 
 def test_engine_keeps_the_last_topic_in_the_database_across_engines(db, knowledge_base):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.state import ConversationState
 from bot.storage.db import Database
@@ -32,6 +35,17 @@ def row_from_state(state: ConversationState) -> dict:
     }
 
 
+def _upsert(session: Session, model: type, values: dict, update: tuple[str, ...]) -> Executable:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE the `update` columns, or DO NOTHING."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values)
+    if not update:
+        return statement.on_conflict_do_nothing()
+    keys = [c.name for c in model.__table__.primary_key]
+    changes = {name: statement.excluded[name] for name in update}
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
 class SqlStateStore:
     """Conversation state in the database: survives restarts, shared by every process."""
 
@@ -45,13 +59,11 @@ class SqlStateStore:
             return state_from_row(row.state) if row else ConversationState()
 
     def put(self, key: str, state: ConversationState) -> None:
-        """Replace the sender's state."""
+        """Replace the sender's state in one statement (two first messages of one sender on
+        two workers cannot collide: the later write wins)."""
+        values = {"key": key, "state": row_from_state(state), "updated_at": now()}
         with self.db.session() as session:
-            row = session.get(Conversation, key)
-            if row is None:
-                session.add(Conversation(key=key, state=row_from_state(state)))
-            else:
-                row.state = row_from_state(state)
+            session.execute(_upsert(session, Conversation, values, update=("state", "updated_at")))
 
 
 class SqlOptOutStore:
@@ -66,10 +78,9 @@ class SqlOptOutStore:
             return session.get(OptOut, key) is not None
 
     def opt_out(self, key: str) -> None:
-        """Stop sending to this sender."""
+        """Stop sending to this sender (a repeated STOP changes nothing)."""
         with self.db.session() as session:
-            if session.get(OptOut, key) is None:
-                session.add(OptOut(key=key))
+            session.execute(_upsert(session, OptOut, {"key": key, "at": now()}, update=()))
 
     def opt_in(self, key: str) -> None:
         """Resume sending to this sender."""
