@@ -65,7 +65,7 @@ def create_app(
     errors.register(app)
     _instrument(app)
     if config.proxy_hops:  # the client's address from X-Forwarded-For, for rate limits
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
     return app
 
 

@@ -42,12 +42,12 @@ def register(app: Flask) -> None:
         return response, status
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[Response, int]:
+    def http_error(exc: HTTPException) -> tuple[Response | str, int]:
         status = exc.code or 500
         reason = _REASONS.get(status, "request failed")
         if request.path.startswith("/office"):
-            custom = exc.description if exc.description != type(exc).description else ""
-            return _office_page(reason, status, custom)
+            custom = exc.description if exc.description != type(exc).description else None
+            return _office_page(reason, status, custom or "")
         return _json_error(reason, status)
 
     @app.errorhandler(Exception)

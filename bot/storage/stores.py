@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.state import ConversationState
 from bot.storage.db import Database
-from bot.storage.models import Conversation, OptOut, Replay, now
+from bot.storage.models import Base, Conversation, OptOut, Replay, now
 
 
 def state_from_row(data: dict) -> ConversationState:
@@ -35,7 +35,9 @@ def row_from_state(state: ConversationState) -> dict:
     }
 
 
-def _upsert(session: Session, model: type, values: dict, update: tuple[str, ...]) -> Executable:
+def _upsert(
+    session: Session, model: type[Base], values: dict, update: tuple[str, ...]
+) -> Executable:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE the `update` columns, or DO NOTHING."""
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(model).values(**values)
