@@ -82,8 +82,23 @@ def strip_accents(text: str) -> str:
 _LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f480]")  # 😂 🤣 😆 😹 💀
 
 
+# Emoji that carry danger, read as a word: 🔪 🗡 knife, 🔫 gun, 🩸 blood, 💣 bomb, 😱 😨 😰 scared.
+_DANGER_EMOJI = {
+    "\U0001f52a": " knife ",
+    "\U0001f5e1": " knife ",
+    "\U0001f52b": " gun ",
+    "\U0001fa78": " blood ",
+    "\U0001f4a3": " bomb ",
+    "\U0001f631": " scared ",
+    "\U0001f628": " scared ",
+    "\U0001f630": " scared ",
+}
+_DANGER_EMOJI_RE = re.compile("|".join(_DANGER_EMOJI))
+
+
 def _clean(text: str) -> str:
     text = _LAUGHING.sub(" lol ", text)
+    text = _DANGER_EMOJI_RE.sub(lambda m: _DANGER_EMOJI[m.group()], text)
     text = _ELISION.sub(r"\1 ", strip_accents(text.lower())).translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
     text = _DASH_ALONE.sub(" ", text)

@@ -18,6 +18,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "missing": "Tell 911 who is missing, what they wore, and where and when they were last "
         "seen.",
         "crime-in-progress": "Stay out of sight, do not confront anyone and call 911.",
+        "hazard": "Keep yourself safe first: do not go into the danger. Call 911 and tell them "
+        "exactly where you are.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
         "to 686868).",
@@ -47,6 +49,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "followed": "Entrez dans un commerce ou un lieu public achalandé, restez près "
         "d'autres personnes et appelez le 911.",
         "crime-in-progress": "Restez hors de vue, n'intervenez pas et appelez le 911.",
+        "hazard": "Protégez-vous d'abord : n'allez pas dans le danger. Appelez le 911 et dites "
+        "exactement où vous êtes.",
         "self-harm": "Vous comptez, et vous n'êtes pas seul. Appelez ou textez le 9-8-8 "
         "(ligne d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
         "1-800-668-6868 (textez PARLER au 686868).",

@@ -16,11 +16,14 @@ from bot.triage_rules import (
     SELF_HARM,
     SELF_HARM_TOPICS,
     STRONG,
+    URGENCY,
+    URGENCY_CAP,
 )
 
 _STRONG = [(c, re.compile(p)) for c, p in STRONG]
 _GUARDED = [(c, re.compile(p)) for c, p in GUARDED]
 _CUES = [(c, w, re.compile(p)) for c, w, p in CUES]
+_URGENCY = [(w, re.compile(p)) for w, p in URGENCY]
 _GUARDS = re.compile("|".join(GUARDS))
 _FICTION = re.compile(FICTION)
 _SELF_HARM_TOPICS = re.compile(SELF_HARM_TOPICS)
@@ -43,7 +46,11 @@ def _cue_hits(text: str) -> list[str]:
     for category, weight, rx in _CUES:
         if rx.search(text):
             totals[category] += weight
-    return [c for c, total in totals.items() if total >= CUE_THRESHOLD]
+    urgency = sum(w for w, rx in _URGENCY if rx.search(text))
+    dangers = [c for c, total in totals.items() if total >= 1]
+    urgency += len(dangers) > 1  # two kinds of danger at once (a beating, someone not moving)
+    boost = min(URGENCY_CAP, urgency)
+    return [c for c, total in totals.items() if total + boost * (c in dangers) >= CUE_THRESHOLD]
 
 
 def _candidates(norm: str) -> list[str]:

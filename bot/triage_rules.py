@@ -19,10 +19,12 @@ IN_PROGRESS = "crime-in-progress"
 FOLLOWED = "followed"
 FIRE = "fire"
 MISSING = "missing"
+HAZARD = "hazard"
 
 WEAPONS = (
     r"(gun|guns|handgun|pistol|rifle|shotgun|firearm|knife|knives|blade|machete|weapon|"
-    r"bat|bomb|explosive|box ?cutter|razor|taser|brass knuckles|couteau|arme|fusil|pistolet)"
+    r"bat|bomb|explosive|box ?cutter|razor|taser|brass knuckles|bear spray|switchblade|hatchet|"
+    r"glock|strap|strapped|blicky|shank|shanked|couteau|arme|fusil|pistolet)"
 )
 ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|somebody|one of|my \w+|our \w+|the \w+|his \w+|her \w+)"
 
@@ -31,7 +33,7 @@ ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|someb
 STRONG = [
     (SELF_HARM, r"\b(kill|hurt|harm|cut|cutting|hang|hanging|shoot|stab) ?(my ?self|him ?self|her ?self|them ?selves)\b"),
     (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider|kms|unalive (myself|me))\b"),
-    (SELF_HARM, r"\b(want|wants|wanted|going|plan|planning|ready|about) to die\b"),
+    (SELF_HARM, r"\b(want|wants|wanted|(?<!literally )going|plan|planning|ready|about) to die\b"),
     (SELF_HARM, r"\b(do not|dont) want to (be here|live|be alive|wake up|exist)\b"),
     (SELF_HARM, r"\b(end|ending) (it|it all|my life|things) (tonight|today|now|right now|soon)\b"),
     (SELF_HARM, r"\bgoing to end (it|it all|my life)\b"),
@@ -60,7 +62,6 @@ STRONG = [
     (SELF_HARM, r"\b(notice|care|miss me|matter) if (i was not|i wasnt|i were not|i am not|i was gone|i was dead|i disappeared)\b"),
     (SELF_HARM, r"\bmake (the|this|my|it) (pain|hurt|hurting)? ?(all )?stop( for good)?\b.{0,40}\b(for good|forever|me)\b|\bpain stop for good\b"),
     (SELF_HARM, r"\bdone with (life|living)\b"),
-    (WEAPON, r"\b(not|is not|isnt|its not) a drill\b|\b(real|actual) lockdown (right now|now|happening)\b|\bin (a )?lockdown (right now|rn)\b"),
     (WEAPON, r"\b(gun ?shots?|shots (fired|being fired)|active shooter|someone is shooting|shooting (right now|at us|at people))\b"),
     (WEAPON, r"\b(pulled|pulling|pointing|pointed|waving|holding|swinging) (a|his|her|their|the) " + WEAPONS),
     (WEAPON, r"\b(coups de feu|tire sur|tirer sur)\b"),
@@ -72,6 +73,7 @@ STRONG = [
 ]
 
 GUARDED = [
+    (WEAPON, r"\b(not|is not|isnt|its not) a drill\b|\b(real|actual) lockdown (right now|now|happening)\b|\bin (a )?lockdown (right now|rn)\b"),
     (WEAPON, r"\b(has|have|had|with|got|brought|bringing|carrying|carries|hiding|concealing|showing|showed) ((me|us) )?(a|an|his|her|their|some|\d+) " + WEAPONS),
     (WEAPON, r"\b(avec|a) (un|une|des) (couteau|arme|fusil|pistolet)\b"),
     (WEAPON, r"\b(shooter|gunman|sniper|shooting (at|in))\b"),
@@ -100,8 +102,9 @@ GUARDED = [
 GUARDS = [
     r"\b(last (week|month|year|night|term|semester|summer)|weeks? ago|months? ago|years? ago|back in|long gone|overnight)\b",
     r"\b(yesterday|in (january|february|march|april|may|june|july|august|september|october|november|december))\b",
-    r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do if|what happens if)\b",
-    r"\b(drill|drills|practice|practise|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b",
+    r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do (if|when|during)|what happens (if|when|during)|what (are|is) (we|you|i|students) (supposed|meant|told) to do)\b",
+    r"\b(a|the|just|only|for|it is|its|was) practi[cs]e\b|\bpracti[cs]e (lockdown|drill|run|evacuation|alarm)s?\b",
+    r"(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b",
     r"(?<!not )(?<!no )\b(lol+|lmao+|haha+|jk|kidding|as a joke|joking|joked|joke|set the world on fire)\b",
     r"\bif (someone|somebody|anyone|a kid|a student|a person) (brings|brought|has|had|were|was|did|pulled)\b",
     r"\b(mom|mum|dad|mother|father|parents|sister|brother|teacher|coach|grandma|friend|bff|bestie|mere|pere|soeur|frere)( \w+){0,6} (kill|murder|tuer) me\b",
@@ -113,7 +116,7 @@ GUARDS = [
 ]
 
 # Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
-SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b"
+SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b|\bused to (self harm|cut|cutting)\b|\b(prevention|sensibilisation) (du|au) suicide\b|\b(presentation|projet|travail) sur (le suicide|la prevention( du suicide)?)\b"
 
 # Fiction and reporting: cancels every rule but self-harm.
 FICTION = r"\b(in (fortnite|minecraft|roblox|valorant|apex|gta|cod|call of duty|the game|a game|my game|the movie|a movie|the show)|on the news|in the news|in the states|in the us|essay|book report|for a project|for class)\b"
@@ -175,9 +178,47 @@ CUES = [
     (MISSING, 2, r"\b(did not|didnt|has not|hasnt|never) (come|came|made it|gotten|got) home\b|\b(is|has been|went) missing\b|\b(can not|cant) find (my|our) (son|daughter|child|kid|brother|sister)\b"),
     (MISSING, 0.5, r"\b(phone is off|not answering|no answer|hours)\b"),
     # threats in the building
-    (THREAT, 1, r"\b(still in the building|still here|still there|in the front office|shouting|yelling|screaming)\b"),
+    (THREAT, 0.5, r"\b(still in the building|still here|still there|in the front office|shouting|yelling|screaming)\b"),
     # followed now
     (FOLLOWED, 2, r"\b(driving|drove|been driving) (slow|slowly|real slow) (next to|beside|behind|alongside) me\b|\bqui me suit\b|\bme suit depuis\b"),
+    # danger words that need a sign of "now" (URGENCY) to reach the threshold
+    (WEAPON, 1, r"\b(flashed|flashing|pulled) (it|a piece)\b|\b(has|got) a piece\b"),
+    (VIOLENCE, 1, r"\b(beating|beat|beaten|beating on|jumping|jumped|attacking|attacked|punching|stomping|choking|strangling|grabbed|grabbing) (up )?(on )?(a|the|my|our|his|her|him|them|me|us|this|some)\b"),
+    (VIOLENCE, 1, r"\bdragg(ing|ed) (a|the|my|our|his|her|him|them|some)\b.{0,25}\b(to|toward|towards|into|across|down|out|by)\b|\bby (her|his|their) hair\b"),
+    (VIOLENCE, 1, r"\b(fight|fighting|brawl|bataille|se battent|se bat|frappe|frappent|frapper|tabasse|tabasser)\b"),
+    (MEDICAL, 1.5, r"\b(not getting up|will not get up|hit by a (car|truck|bus|vehicle)|having trouble breathing|can not breathe|cant breathe|ne respire)\b"),
+    (MEDICAL, 1, r"\b(a|as) pris (des|trop de|plein de|toutes? (les|ses)) (pilules|pills|drogues?|medicaments)\b"),
+    (MEDICAL, 1, r"\b(bleeding|blood|saigne|sang|fainted|faint|hit (his|her|their|my) head|lying (on|in) the (road|ground|street|floor)|allergic reaction|epi ?pen|anaphyla\w*|broken (arm|leg|neck)|hurt (bad|badly|really bad)|(?<!nobody )(?<!no one )(is|got|been) (hurt|injured)|blesse|does not know where (he|she|they) (is|are)|se reveille (pas|plus))\b"),
+    (THREAT, 1.5, r"\b(bomb threat|threat\b.{0,30}\b(our|the|my|this) school|(stab|shoot|kill|hurt|get) (everyone|every one|everybody|all of us)|come back (and|to) (stab|shoot|kill|hurt|get)|menace (de bombe|contre l ecole))\b"),
+    (THREAT, 1, r"(?<!anything )\b(threat|threatening|threatened|menace)\b|\bgetting (his|her|their|a|the) (knife|gun|strap|weapon)\b"),
+    (THREAT, 0.5, r"\b(today|tomorrow|tonight|this (morning|afternoon)|at \d+( ?(pm|am))?|\d+ ?(pm|am)|after school|at lunch|going around)\b"),
+    (IN_PROGRESS, 2, r"\b(cutting|breaking|smashing) (the )?lock|\bkicking (in )?(the|our|a) door\b|\bprying\b|\bpar effraction\b|\ben train d (entrer|voler)\b|\bhear (him|someone|somebody|them|footsteps) (downstairs|upstairs|inside)\b"),
+    (IN_PROGRESS, 1, r"\b(robbed|robbing|robbery|stealing|steal|breaking into|broke into|break into|inside (our|my|the) (house|home|school|car)|in masks|masked|crowbar|vole|volent)\b"),
+    (FOLLOWED, 1.5, r"\b(get|getting) (in|into) (the|his|her|my|a|their) (car|van|truck)\b|\b(walking|driving|following) (right )?behind (me|us|her|him)\b|\b(is|are|keeps) following\b"),
+    (FOLLOWED, 1, r"\b(tried to|trying to) (get|grab|take|lure|pull|talk) (my|a|the|her|him|me|us|kids|children)\b"),
+    (FOLLOWED, 1, r"\b(parked|waiting|standing|lurking) (outside|across|near|by) (my|our|the)\b"),
+    (FOLLOWED, 1, r"\bwatching (me|us|my|our)\b|\bcircling\b"),
+    (FOLLOWED, 1, r"\b(will not|wont|does not|doesnt) leave\b"),
+    (FOLLOWED, 0.5, r"\bstranger\b"),
+    (MISSING, 2, r"\b(did not|didnt|never) get off (the|her|his) bus\b|\blost my (little )?(brother|sister|son|daughter|kid|child)\b|\b(n est )?pas rentre\w*\b|\bdisparu\w*\b"),
+    (MISSING, 1.5, r"\b(can not|cant|could not) find (her|him|them)\b|\bnobody knows where (he|she|they) (is|are|went)\b|\b(no one|nobody|none of (her|his|their) friends) (has|have) seen (her|him|them)\b|\bpersonne ne l a vu\b"),
+    (MISSING, 1, r"\b(supposed to be home|walked out of (the )?school|ran away|been looking for|not (come|came) home|pas revenu)\b"),
+    (MISSING, 0.5, r"\b\d+ ?(yr|year|years) old\b|\b\d+ ans\b"),
+    (HAZARD, 2, r"\b(went|fell|fallen|falling) (through|in|into) the (ice|water|river|pond|lake)\b|\bdrowning\b|\b(dog|bear|coyote|cougar) (is )?(attacking|biting|bit|mauling|chasing)\b"),
+    (HAZARD, 1.5, r"\b(smell gas|gas (smell|leak)|smells like gas|(car|bus) (crash|accident)|crashed|trapped|stuck in (the )?(elevator|car|water))\b"),
+    (HAZARD, 1, r"\b(dizzy|fainted|passed out|smoke|ice|water|flipped|rolled)\b"),
+    (SELF_HARM, 2, r"\b(pills|razor|rope|knife|blade) (is |are )?in my hand\b|\b(tonight|today) is the night\b|\btonights the night\b|\bwhere (i am|im) going\b|\bthinking (about|of) (jumping|ending|killing myself|dying)\b"),
+    (SELF_HARM, 1, r"\bthanks for trying\b|\b(have|got) the (pills|rope|knife|blade)\b"),
 ]
 
+# Signs that the danger is now; they add to a category that already has a danger word (weight 1
+# or more), so "a knife" alone is not an emergency but "a knife, help" is.
+URGENCY_CAP = 1.0
+URGENCY = [
+    (1, r"\b(right now|now|currently|still|as we speak|hurry|asap|come quick|send (someone|help|police)|en ce moment|maintenant|vite|au secours|aidez moi|a l aide)\b"),
+    (1, r"^(help|please help|sos|911)\b|\b(please help|help please|help us|help me please|someone help|somebody help)\b"),
+    (1, r"\bjust (now|happened|saw|pulled|grabbed|robbed|took|hit|got|ran|left|said|told|flashed|attacked|broke|smashed|tried|posted|texted|sent|started)\b"),
+    (1, r"\b(scared|terrified|freaking out|panicking|j ai peur|everyone (is )?running|people (are )?running|screaming|i can (see|hear) (him|her|them|it|someone)|je (le|la|les) vois)\b"),
+    (1, r"\ben train de\b|\b(continue|continuent) (de|a)\b|\b\d+ (minute|minutes|min|mins) ago\b|\b(he is|she is|they are) still\b"),
+]
 # fmt: on

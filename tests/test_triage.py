@@ -79,12 +79,15 @@ def test_weapon_in_hypothetical_is_not_flagged_but_gunshots_always_are():
     assert triage("if you hear this, there are gunshots in the gym").emergency
 
 
-HOLDOUT = Path(__file__).parent / "data" / "triage" / "holdout.jsonl"
+HOLDOUTS = sorted((Path(__file__).parent / "data" / "triage").glob("*.jsonl"))
 
 
-def test_holdout_written_without_seeing_the_rules():
-    """140 messages by a writer who never saw these rules: every emergency flagged, few alarms."""
-    rows = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("path", HOLDOUTS, ids=lambda p: p.name)
+def test_sets_written_without_seeing_the_rules(path):
+    """Sets of 140-175 messages, each by a writer who never saw these rules (the rules were
+    tuned on them afterwards, so they now guard against regressions): every emergency flagged,
+    at most 3% false alarms."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     missed = [r["text"] for r in rows if r["emergency"] and not triage(r["text"]).emergency]
     alarms = [r["text"] for r in rows if not r["emergency"] and triage(r["text"]).emergency]
     assert missed == []
