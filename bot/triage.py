@@ -13,8 +13,10 @@ from bot.triage_rules import (
     FICTION,
     GUARDED,
     GUARDS,
+    NOT_NOW,
     SELF_HARM,
     SELF_HARM_TOPICS,
+    SETTINGS,
     STRONG,
     URGENCY,
     URGENCY_CAP,
@@ -27,6 +29,8 @@ _URGENCY = [(w, re.compile(p)) for w, p in URGENCY]
 _GUARDS = re.compile("|".join(GUARDS))
 _FICTION = re.compile(FICTION)
 _SELF_HARM_TOPICS = re.compile(SELF_HARM_TOPICS)
+_NOT_NOW = re.compile(NOT_NOW)
+_SETTINGS = re.compile(SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,18 @@ def _cue_hits(text: str) -> list[str]:
 
 def _candidates(norm: str) -> list[str]:
     found = [c for c, rx in _STRONG if rx.search(norm)]
-    if not _GUARDS.search(norm):
-        found += [c for c, rx in _GUARDED if rx.search(norm)] + _cue_hits(norm)
-    return found
+    if _GUARDS.search(norm):
+        return found
+    maybe = [c for c, rx in _GUARDED if rx.search(norm)] + _cue_hits(norm)
+    if _SETTINGS.search(norm):
+        maybe = [c for c in maybe if c == SELF_HARM]
+    return found + maybe
 
 
 def triage(text: str) -> Triage:
     """Flag danger now or imminent; categories say which replies apply."""
     norm = normalize(text)
-    found = _candidates(_SELF_HARM_TOPICS.sub(" ", norm))
+    found = _candidates(_NOT_NOW.sub(" ", _SELF_HARM_TOPICS.sub(" ", norm)))
     if _FICTION.search(norm):
         found = [c for c in found if c == SELF_HARM]
     cats = tuple(dict.fromkeys(found))

@@ -1,10 +1,13 @@
 """The triage tables: patterns with a category, run on normalized text (see bot.triage).
 
 Triage is rules as data, never fuzzy matching. A STRONG rule flags the message whatever else it
-says. A GUARDED rule flags it unless a guard shows the danger is past, hypothetical, a drill, a
-figure of speech or a joke. CUES add up: a message whose cue weights reach CUE_THRESHOLD in one
-category is flagged (a goodbye alone is not; a goodbye and a friend who stopped answering is).
-FICTION cancels everything but self-harm: a game, a film, the news, a school essay.
+says. A GUARDED rule flags it unless a guard shows the danger is past, hypothetical, practice,
+a figure of speech or a joke. CUES add up per category: danger words (weight 1 or more) also
+take the URGENCY of the message (right now, help, just happened, scared; or a second kind of
+danger at once), and a category reaching CUE_THRESHOLD is flagged: "a knife" alone is not an
+emergency, "a knife, help" is; a goodbye alone is not, a goodbye and a friend who stopped
+answering is. SETTINGS (a drill, a lesson, a game) and FICTION cancel everything but
+self-harm. NOT_NOW and SELF_HARM_TOPICS remove what is said to be absent or only a subject.
 The knowledge base cannot switch any of this off.
 """
 
@@ -32,13 +35,13 @@ ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|someb
 # fmt: off
 STRONG = [
     (SELF_HARM, r"\b(kill|hurt|harm|cut|cutting|hang|hanging|shoot|stab) ?(my ?self|him ?self|her ?self|them ?selves)\b"),
-    (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider|kms|unalive (myself|me))\b"),
+    (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider|kms|unaliv(e|ing) (myself|me))\b"),
     (SELF_HARM, r"\b(want|wants|wanted|(?<!literally )going|plan|planning|ready|about) to die\b"),
     (SELF_HARM, r"\b(do not|dont) want to (be here|live|be alive|wake up|exist)\b"),
     (SELF_HARM, r"\b(end|ending) (it|it all|my life|things) (tonight|today|now|right now|soon)\b"),
     (SELF_HARM, r"\bgoing to end (it|it all|my life)\b"),
     (SELF_HARM, r"\b(end it all|end my life|kill me now please|ways? to (die|end it))\b"),
-    (SELF_HARM, r"\b(cut|cutting) (again|too deep|my (arm|arms|wrist|wrists|leg|legs))\b|\bwent too deep\b"),
+    (SELF_HARM, r"\b(cut|cutting) ((way |really |so )?too deep|again|my (arm|arms|wrist|wrists|leg|legs))\b|\bwent too deep\b"),
     (SELF_HARM, r"\b(goodbye|bye) .{0,40}\b(sorry for everything|forever|love you all|take care of)\b"),
     (SELF_HARM, r"\b(suicide note|goodbye note|goodbye letter|wont be around (much longer|anymore))\b"),
     (SELF_HARM, r"\b(standing|sitting|on) (on )?(the|a) (overpass|bridge|roof|ledge|edge|train tracks|tracks)\b.{0,80}\b(can not|cant|do this|anymore|jump)\b"),
@@ -69,7 +72,8 @@ STRONG = [
     (MEDICAL, r"\b(not|is not|isnt|stopped|can not|cant|will not) (breathing|breathe|moving|wake up|waking up|responding)\b"),
     (MEDICAL, r"\b(unconscious|unresponsive|passed out|collapsed|seizure|overdose|overdosing|od ing|lips (are )?(going |turning )?blue)\b"),
     (MEDICAL, r"\b(bleeding (really |so )?(bad|badly|a lot|everywhere)|(lot|lots|so much) of blood|so much blood)\b"),
-    (MEDICAL, r"\b(surdose|repond (plus|pas)|respire (pas|plus)|inconscient|saigne beaucoup)\b"),
+    (MEDICAL, r"\b(surdose|repond (plus|pas)|respire (presque |quasiment |a peine )?(pas|plus|pu|pus)|inconscient|saigne beaucoup)\b"),
+    (MEDICAL, r"\b(foaming at the mouth|can not feel my (legs|arms|face|body))\b"),
 ]
 
 GUARDED = [
@@ -95,6 +99,8 @@ GUARDED = [
     (FOLLOWED, r"\b(outside|at) (my|our) (house|home|door|window|school|class)\b.{0,30}\b(right now|now)\b"),
     (FOLLOWED, r"\b(still there|still here|still behind me|still outside)\b"),
     (FIRE, r"\b(fire in|on fire|is burning|smoke (is )?(coming|everywhere|pouring)|building is burning|feu)\b"),
+    (FIRE, r"\bflames? (coming|everywhere|shooting|on)\b|\b(grass|brush|house|kitchen|car|forest|garage) fire\b|\bfire (is )?(spreading|getting bigger)\b"),
+    (FOLLOWED, r"\b(being|getting) (followed|stalked|chased)\b"),
     (VIOLENCE, r"\b(au secours|somebody help|someone help|please help us)\b"),
 ]
 
@@ -104,7 +110,6 @@ GUARDS = [
     r"\b(yesterday|in (january|february|march|april|may|june|july|august|september|october|november|december))\b",
     r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do (if|when|during)|what happens (if|when|during)|what (are|is) (we|you|i|students) (supposed|meant|told) to do)\b",
     r"\b(a|the|just|only|for|it is|its|was) practi[cs]e\b|\bpracti[cs]e (lockdown|drill|run|evacuation|alarm)s?\b",
-    r"(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b",
     r"(?<!not )(?<!no )\b(lol+|lmao+|haha+|jk|kidding|as a joke|joking|joked|joke|set the world on fire)\b",
     r"\bif (someone|somebody|anyone|a kid|a student|a person) (brings|brought|has|had|were|was|did|pulled)\b",
     r"\b(mom|mum|dad|mother|father|parents|sister|brother|teacher|coach|grandma|friend|bff|bestie|mere|pere|soeur|frere)( \w+){0,6} (kill|murder|tuer) me\b",
@@ -114,6 +119,13 @@ GUARDS = [
     r"\b(is it (a crime|illegal|against the law)|is that (a crime|illegal))\b",
     r"\b(fire alarm|fire drill|fired from|fire hall|firefighter)\b",
 ]
+
+# A setting that is not real danger (a drill, a lesson, a game): cancels GUARDED rules and cues
+# of every kind but self-harm (a teen giving away a game console is still a warning sign).
+SETTINGS = r"(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b"
+
+# Said to be absent or over: removed before the rules run, like SELF_HARM_TOPICS below.
+NOT_NOW = r"\b(are not|arent|is not|isnt) (there|here|around) (right now|now)\b|\bnot (in )?danger right now\b|\b(nobody|no one) (is|was|got) (hurt|injured)\b"
 
 # Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
 SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b|\bused to (self harm|cut|cutting)\b|\b(prevention|sensibilisation) (du|au) suicide\b|\b(presentation|projet|travail) sur (le suicide|la prevention( du suicide)?)\b"
@@ -209,6 +221,23 @@ CUES = [
     (HAZARD, 1, r"\b(dizzy|fainted|passed out|smoke|ice|water|flipped|rolled)\b"),
     (SELF_HARM, 2, r"\b(pills|razor|rope|knife|blade) (is |are )?in my hand\b|\b(tonight|today) is the night\b|\btonights the night\b|\bwhere (i am|im) going\b|\bthinking (about|of) (jumping|ending|killing myself|dying)\b"),
     (SELF_HARM, 1, r"\bthanks for trying\b|\b(have|got) the (pills|rope|knife|blade)\b"),
+    # more situations, written as general shapes
+    (WEAPON, 0.5, r"\b(saw|seen|see) it\b"),
+    (VIOLENCE, 1.5, r"\b(slammed|smashed|stomped|kicked|punched) (on )?(his|her|their|someones|my|a kids) (head|face)\b"),
+    (VIOLENCE, 2, r"\b(me|nous) (frappe|frappent|bat|battent|tabasse|tabassent)\b"),
+    (MEDICAL, 1.5, r"\b(spurting|gushing|pouring) (out )?(blood)?\b|\b(bleeding|blood) (will not|wont|does not|doesnt|is not going to) stop\b|\b(whole|full|entire) bottle\b|\balcohol poisoning\b|\b(put|slipped|spiked) (something )?(in|into) (my|her|his|our|their) drink\b|\bempty (pill )?bottle\b"),
+    (MEDICAL, 1, r"\b(passing out|on the (bathroom |kitchen |bedroom )?floor|a fume quelque chose|od|ods|oding|vomiting)\b"),
+    (THREAT, 1.5, r"\b(pulling up|pull up|coming) (on|to) (the|our|this|my) school\b|\bbomb (in|at) (the|our|this) (building|school)\b|\bcoming\b.{0,40}\bto (hurt|kill|shoot|stab|get|beat up) (me|us|him|her|them|everyone)\b"),
+    (IN_PROGRESS, 1, r"\b(smashing|breaking|kicking in) (the |car |a |our |my )?(windows?|doors?|glass|cars?)\b|\bflashlights?\b"),
+    (IN_PROGRESS, 1.5, r"\b(door|window|lock) (has been|was|is|got) (pried|forced|broken|kicked|smashed)\b"),
+    (IN_PROGRESS, 2, r"\bessai(e|ent) d (ouvrir|entrer|rentrer|forcer)\b"),
+    (FOLLOWED, 2, r"\bfaire monter\b.{0,30}\bdans (son|sa|un|une) (char|auto|voiture|camion|van)\b"),
+    (FOLLOWED, 1.5, r"\b(he is|she is|someone is|somebody is|a man is|a guy is|they are) (outside|at) (my|our) (house|home|door|window|place)\b|\b(called|calling|waving|waved) (a|the|some|my) (kid|kids|child|children|girl|boy|student|students) over\b"),
+    (FOLLOWED, 1, r"\bevery time i (cross|turn|stop)\b|\bfor (like )?\d+ blocks\b|\b(sitting|waiting) in (a|his|the) (parked )?(car|van|truck)\b"),
+    (MISSING, 1, r"\b(walked|ran|wandered) (off|away|out)\b"),
+    (HAZARD, 2, r"\bpulled under\b|\b(has not|hasnt|did not|didnt) come (back )?up\b|\bsous l eau\b|\bremonte (pas|plus|pu)\b"),
+    (SELF_HARM, 1.5, r"\blast (message|text|time (you|u) will hear)\b|\b(will not|wont) be (a problem|a burden|in (your|anyones) way)\b( for (anyone|anybody|you))?"),
+    (SELF_HARM, 1, r"\b(gave|giving|given) away (his|her|my|their|all)\b|\b(do not|dont) (try to )?stop me\b"),
 ]
 
 # Signs that the danger is now; they add to a category that already has a danger word (weight 1
@@ -217,7 +246,9 @@ URGENCY_CAP = 1.0
 URGENCY = [
     (1, r"\b(right now|now|currently|still|as we speak|hurry|asap|come quick|send (someone|help|police)|en ce moment|maintenant|vite|au secours|aidez moi|a l aide)\b"),
     (1, r"^(help|please help|sos|911)\b|\b(please help|help please|help us|help me please|someone help|somebody help)\b"),
-    (1, r"\bjust (now|happened|saw|pulled|grabbed|robbed|took|hit|got|ran|left|said|told|flashed|attacked|broke|smashed|tried|posted|texted|sent|started)\b"),
+    (1, r"\bjust (now|happened|saw|pulled|grabbed|robbed|took|hit|got|ran|left|said|told|flashed|attacked|broke|smashed|tried|posted|texted|sent|started|found|called)\b"),
+    (1, r"\b(he is|she is|they are|someone is|somebody is) (walking|running|heading|coming|going|driving) (to|toward|towards|into|in|at|up|down)\b|\b(keep|keeps) going\b|\b(will not|wont|can not|cant) (make it )?stop\b"),
+    (1, r"\b(it is|its) (real|not a joke|serious)\b|\bfreaking\b|\b(est|sont) encore la\b|\btoujours la\b"),
     (1, r"\b(scared|terrified|freaking out|panicking|j ai peur|everyone (is )?running|people (are )?running|screaming|i can (see|hear) (him|her|them|it|someone)|je (le|la|les) vois)\b"),
     (1, r"\ben train de\b|\b(continue|continuent) (de|a)\b|\b\d+ (minute|minutes|min|mins) ago\b|\b(he is|she is|they are) still\b"),
 ]
