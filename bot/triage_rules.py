@@ -36,7 +36,7 @@ ME_OR_OTHERS = r"(me|him|her|them|us|you|everyone|everybody|people|someone|someb
 STRONG = [
     (SELF_HARM, r"\b(kill|hurt|harm|cut|cutting|hang|hanging|shoot|stab) ?(my ?self|him ?self|her ?self|them ?selves)\b"),
     (SELF_HARM, r"\b(suicide|suicidal|me suicider|suicider|kms|unaliv(e|ing) (myself|me))\b"),
-    (SELF_HARM, r"\b(want|wants|wanted|(?<!literally )going|plan|planning|ready|about) to die\b"),
+    (SELF_HARM, r"\b(want|wants|wanted|plan|planning|ready) to die\b"),
     (SELF_HARM, r"\b(do not|dont) want to (be here|live|be alive|wake up|exist)\b"),
     (SELF_HARM, r"\b(end|ending) (it|it all|my life|things) (tonight|today|now|right now|soon)\b"),
     (SELF_HARM, r"\bgoing to end (it|it all|my life)\b"),
@@ -55,7 +55,7 @@ STRONG = [
     (SELF_HARM, r"\b(sleep|go to sleep) and never wake up\b|\bnever wake up again\b"),
     (SELF_HARM, r"\bj en peux (plus|pu|pus)\b.{0,60}\b(ce soir|disparaitre|mourir|finir|pilules)\b"),
     (SELF_HARM, r"\b(how much longer i can|can not keep going|cant keep going|tonight feels different)\b"),
-    (WEAPON, r"\b(pulled|pulling|pulls|took|takes|whipped|pointing|pointed|waving|flashing) (out )?(a|an|his|her|their|the) " + WEAPONS),
+    (WEAPON, r"\b(pulled|pulling|took|taken|whipped|pointing|pointed|waving|flashing) (out )?(a|an|his|her|their|the) " + WEAPONS),
     (SELF_HARM, r"\b(no reason to live|better off dead|better off without me|take my (own )?life)\b"),
     (SELF_HARM, r"\b(took|swallowed|taken|overdosed on) .{0,30}\b(pills|tablets|meds|medication)\b"),
     (SELF_HARM, r"\b(je|j) (veux|vais|voudrais|veut) (mourir|me tuer|en finir|me suicider|me faire du mal)\b"),
@@ -77,11 +77,13 @@ STRONG = [
 ]
 
 GUARDED = [
+    (SELF_HARM, r"\b(?<!literally )(going|about) to die\b"),
+    (VIOLENCE, r"\ba l aide\b(?! de| d)"),
     (WEAPON, r"\b(not|is not|isnt|its not) a drill\b|\b(real|actual) lockdown (right now|now|happening)\b|\bin (a )?lockdown (right now|rn)\b"),
     (WEAPON, r"\b(has|have|had|with|got|brought|bringing|carrying|carries|hiding|concealing|showing|showed) ((me|us) )?(a|an|his|her|their|some|\d+) " + WEAPONS),
     (WEAPON, r"\b(avec|a) (un|une|des) (couteau|arme|fusil|pistolet)\b"),
     (WEAPON, r"\b(shooter|gunman|sniper|shooting (at|in))\b"),
-    (THREAT, r"\b(going to|will|gonna) (shoot|stab|bomb|blow up|shoot up|attack) " + ME_OR_OTHERS + r"?\b"),
+    (THREAT, r"\b(going to|will|gonna) (shoot|stab|bomb|blow up|shoot up|attack|run over|drive into) " + ME_OR_OTHERS + r"?\b"),
     (THREAT, r"\b(shoot up|blow up|bomb) (the|our|my|this) (school|class|gym|building)\b"),
     (THREAT, r"\b(going to|will) (kill|murder|hurt|jump|beat up|get) " + ME_OR_OTHERS + r"\b"),
     (THREAT, r"\b(is|be|will be) waiting for me\b"),
@@ -95,11 +97,11 @@ GUARDED = [
     (IN_PROGRESS, r"\b(is|are) (smashing|breaking into|breaking in|stealing|robbing|vandalizing|setting fire)\b"),
     (IN_PROGRESS, r"\b(break in|breaking in|robbery|someone in my house|intruder)\b.{0,40}\b(right now|now)\b"),
     (FOLLOWED, r"\b(following|followed|stalking|chasing|watching) me\b.{0,60}\b(still|right now|now|behind me)\b"),
-    (FOLLOWED, r"\b(is|are|has been|have been|keeps) (following|stalking|chasing) me\b"),
+    (FOLLOWED, r"\b(is|are|has been|have been|keeps) (still )?(following|stalking|chasing) me\b"),
     (FOLLOWED, r"\b(outside|at) (my|our) (house|home|door|window|school|class)\b.{0,30}\b(right now|now)\b"),
     (FOLLOWED, r"\b(still there|still here|still behind me|still outside)\b"),
     (FIRE, r"\b(fire in|on fire|is burning|smoke (is )?(coming|everywhere|pouring)|building is burning|feu)\b"),
-    (FIRE, r"\bflames? (coming|everywhere|shooting|on)\b|\b(grass|brush|house|kitchen|car|forest|garage) fire\b|\bfire (is )?(spreading|getting bigger)\b"),
+    (FIRE, r"\bspreading (to|toward|towards)\b|\bfumee (qui sort|partout)\b|\b(de la|plein de) fumee\b|\bflames? (coming|everywhere|shooting|on)\b|\b(grass|brush|house|kitchen|car|forest|garage) fire\b|\bfire (is )?(spreading|getting bigger)\b"),
     (FOLLOWED, r"\b(being|getting) (followed|stalked|chased)\b"),
     (VIOLENCE, r"\b(au secours|somebody help|someone help|please help us)\b"),
 ]
@@ -107,6 +109,7 @@ GUARDED = [
 # Any of these cancels a GUARDED rule: the danger is past, hypothetical, a drill or a joke.
 GUARDS = [
     r"\b(last (week|month|year|night|term|semester|summer)|weeks? ago|months? ago|years? ago|back in|long gone|overnight)\b",
+    r"\bwhen i was (a kid|little|younger|small|\d+|in grade)\b",
     r"\b(yesterday|in (january|february|march|april|may|june|july|august|september|october|november|december))\b",
     r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do (if|when|during)|what happens (if|when|during)|what (are|is) (we|you|i|students) (supposed|meant|told) to do)\b",
     r"\b(a|the|just|only|for|it is|its|was) practi[cs]e\b|\bpracti[cs]e (lockdown|drill|run|evacuation|alarm)s?\b",
@@ -122,13 +125,13 @@ GUARDS = [
 
 # A setting that is not real danger (a drill, a lesson, a game): cancels GUARDED rules and cues
 # of every kind but self-harm (a teen giving away a game console is still a warning sign).
-SETTINGS = r"(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b"
+SETTINGS = r"\b(documentary|(in|for) (health|science|social|social studies|psych|psychology|history|english|law|cals) class)\b|(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b"
 
 # Said to be absent or over: removed before the rules run, like SELF_HARM_TOPICS below.
-NOT_NOW = r"\b(are not|arent|is not|isnt) (there|here|around) (right now|now)\b|\bnot (in )?danger right now\b|\b(nobody|no one) (is|was|got) (hurt|injured)\b"
+NOT_NOW = r"\b(going to|will) (kill|murder) my (brother|sister|mom|mum|dad|parents|friend|bff|bestie|cousin)\b|\b(my|our) (dog|cat|pet|puppy|kitten|bird|hamster|bunny) (ran away|is missing|got out|went missing)\b|\b(are not|arent|is not|isnt) (there|here|around) (right now|now)\b|\bnot (in )?danger right now\b|\b(nobody|no one) (is|was|got) (hurt|injured)\b"
 
 # Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
-SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b|\bused to (self harm|cut|cutting)\b|\b(prevention|sensibilisation) (du|au) suicide\b|\b(presentation|projet|travail) sur (le suicide|la prevention( du suicide)?)\b"
+SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b|\bused to (self harm|cut|cutting)\b|\bdiscloses? (self harm|suicid\w*)\b|\bdifference between (self harm|suicide)( and (self harm|suicide))?\b|\b(prevention|sensibilisation) (du|au) suicide\b|\b(presentation|projet|travail) sur (le suicide|la prevention( du suicide)?)\b"
 
 # Fiction and reporting: cancels every rule but self-harm.
 FICTION = r"\b(in (fortnite|minecraft|roblox|valorant|apex|gta|cod|call of duty|the game|a game|my game|the movie|a movie|the show)|on the news|in the news|in the states|in the us|essay|book report|for a project|for class)\b"
@@ -238,6 +241,25 @@ CUES = [
     (HAZARD, 2, r"\bpulled under\b|\b(has not|hasnt|did not|didnt) come (back )?up\b|\bsous l eau\b|\bremonte (pas|plus|pu)\b"),
     (SELF_HARM, 1.5, r"\blast (message|text|time (you|u) will hear)\b|\b(will not|wont) be (a problem|a burden|in (your|anyones) way)\b( for (anyone|anybody|you))?"),
     (SELF_HARM, 1, r"\b(gave|giving|given) away (his|her|my|their|all)\b|\b(do not|dont) (try to )?stop me\b"),
+    # third round of general shapes
+    (WEAPON, 1, r"\b(waving|pointing|swinging|holding) it (at|to|against|near|toward)\b"),
+    (VIOLENCE, 1, r"\b(hitting|hit|beating|choking|slapping) (my|his|her) (mom|mum|mother|dad|father|sister|brother|wife|girlfriend|boyfriend)\b|\bdrunk and (hitting|yelling|violent|angry)\b|\bbreaking (stuff|things|everything)\b"),
+    (VIOLENCE, 1.5, r"\b(you are|youre|he is|she is|stop) hurting (me|her|him)\b|\bby the (throat|neck)\b|\bthrew (a|the|my|his|her|him|her) ?(kid|student|child|boy|girl)? (into|against|on|down|across)\b"),
+    (MEDICAL, 2, r"\bturning (blue|purple|grey|gray)\b|\b(throat|gorge) (is )?(swelling|closing|enfle)\b|\bbreathing (really |very |super |so )?(slow|slowly|shallow|weird|funny)\b|\bgurgl\w*\b"),
+    (MEDICAL, 1.5, r"\b(reaction (aux|a|allergique)|allergic to)\b|\bgot into (the |her |his |my |\w+s )?.{0,15}\b(pills|meds|medication|medicine|medicaments)\b|\bafter taking (those|the|some|these) (pills|drugs)\b"),
+    (MEDICAL, 1, r"\b(a vomi|vomi|floppy|limp|really sleepy|super sleepy|so sleepy|epi ?pen)\b|\bbouteille\b.{0,25}\bau complet\b"),
+    (THREAT, 2, r"\b(hurt|kill|shoot|stab) (anyone|anybody) (who|that)\b"),
+    (IN_PROGRESS, 2, r"\b(trying to|tried to) (get|pull|push|drag|force|put) .{0,15}\b(into|in) (his|a|the|her|their) (van|car|truck)\b|\bessai(e|ent) (de|d) (voler|ouvrir|entrer|rentrer|forcer)\b"),
+    (IN_PROGRESS, 1.5, r"\b(exposed|exposing|flashed) (himself|herself|themselves)\b"),
+    (FOLLOWED, 1.5, r"\basked (her|him|me|them|my \w+) to get in\b|\b(driving|drove) (really )?(slowly|slow) (beside|next to|behind|alongside) (me|her|him|us|them)\b|\b(is|he is|she is|someone is|guy is|man is) (literally )?(right )?behind me\b"),
+    (MISSING, 2, r"\b(je|on) (ne )?(la|le|les) trouve (plus|pas|pu)\b|\btrouve (plus|pas|pu) nulle part\b"),
+    (MISSING, 1.5, r"\b(been|has been|is) gone (for )?(an|a|over an|\d+|like \d+) (hour|hours)\b"),
+    (MISSING, 1, r"\bnot home (from school|yet)\b|\bnever late\b"),
+    (MISSING, 1, r"\bstraight to voicemail\b|\bgot into a \w+ (car|van|truck)\b"),
+    (HAZARD, 2, r"\b(co|carbon monoxide) (detector|alarm)\b|\bcarbon monoxide\b|\b(toddler|baby|kid|child|infant|dog) .{0,15}\b(locked|left|stuck) in (a|the|their|his|her) (hot )?car\b|\b(tombe|tombee) dans (la|le|l) (riviere|lac|eau|piscine)\b|\b(power|hydro) line (is )?down\b|\bdowned power line\b|\blive wire\b|\ble courant l emporte\b"),
+    (SELF_HARM, 2, r"\b(in the|locked (himself|herself|themselves) in the) garage with the (car|engine)\b|\b(car|engine) running\b.{0,30}\bgarage\b|\bpersonne (ne )?va s ennuyer de moi\b"),
+    (SELF_HARM, 1.5, r"\b(can not|cant) live (with|like) (this|that)\b|\b(sitting|standing|lying) on the (train )?tracks\b|\b(m en vais|vais) (au|sur le) pont\b"),
+    (SELF_HARM, 1, r"\b(do not|dont) tell (anyone|anybody|my (mom|dad|parents))\b|\blaisse (une|des) (lettre|lettres|note|notes|mot)\b|\bj ai tout ce qu il faut\b|\b(excusez|pardonnez) moi\b"),
 ]
 
 # Signs that the danger is now; they add to a category that already has a danger word (weight 1
