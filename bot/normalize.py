@@ -59,6 +59,10 @@ SHORTHAND = {
     "insta": "instagram", "snap": "snapchat", "ig": "instagram",
     "policeman": "police officer", "policewoman": "police officer",
     "constable": "officer", "cst": "officer",
+    # misspelled danger words
+    "stabed": "stabbed", "stabd": "stabbed", "overdosd": "overdosed", "overdoesd": "overdosed",
+    "sucide": "suicide", "suicde": "suicide", "suiside": "suicide", "sucidal": "suicidal",
+    "gunn": "gun", "bleding": "bleeding", "bleedin": "bleeding", "alot": "a lot",
 }
 # fmt: on
 

@@ -57,7 +57,10 @@ STRONG = [
     (SELF_HARM, r"\b(how much longer i can|can not keep going|cant keep going|tonight feels different)\b"),
     (WEAPON, r"\b(pulled|pulling|took|taken|whipped|pointing|pointed|waving|flashing) (out )?(a|an|his|her|their|the) " + WEAPONS),
     (SELF_HARM, r"\b(no reason to live|better off dead|better off without me|take my (own )?life)\b"),
-    (SELF_HARM, r"\b(took|swallowed|taken|overdosed on) .{0,30}\b(pills|tablets|meds|medication)\b"),
+    (SELF_HARM, r"\b(took|swallowed|taken|overdosed on) .{0,30}\b(pills|tablets|meds|medication|tylenol|advil|aspirin|acetaminophen|ibuprofen|sleeping pills)\b"),
+    (SELF_HARM, r"\b(il|elle|mon ami|mon amie) (va|veut|vont) se (tuer|suicider|faire du mal)\b|\b(plus|pus|pu|pas) de raison de (vivre|rester)\b|\bby the time (anyone|you|u|they) reads? this\b"),
+    (MISSING, r"\b(never|has not|hasnt|have not) (come|came) home\b|\bstill not home\b"),
+    (MEDICAL, r"\b(can not|cant|could not|couldnt) wake (him|her|them|my \w+)( up)?\b|\bslurring (his|her|their) words\b|\b(face|mouth) is (droopy|drooping)\b"),
     (SELF_HARM, r"\b(je|j) (veux|vais|voudrais|veut) (mourir|me tuer|en finir|me suicider|me faire du mal)\b"),
     (SELF_HARM, r"\b(en finir avec (la vie|tout)|me faire du mal)\b"),
     (SELF_HARM, r"\b(rather|prefer to) (die|be dead)\b|\bwish (i was|i were|i am) (dead|never born)\b"),
@@ -112,6 +115,7 @@ GUARDS = [
     r"\bwhen i was (a kid|little|younger|small|\d+|in grade)\b",
     r"\b(yesterday|in (january|february|march|april|may|june|july|august|september|october|november|december))\b",
     r"\b(if there (was|were|is) (ever )?|what if|in case|hypothetically|what (should|do) (we|i|you) do (if|when|during)|what happens (if|when|during)|what (are|is) (we|you|i|students) (supposed|meant|told) to do)\b",
+    r"\b(pratique|exercice) (de|d) (feu|incendie|confinement|evacuation)\b",
     r"\b(a|the|just|only|for|it is|its|was) practi[cs]e\b|\bpracti[cs]e (lockdown|drill|run|evacuation|alarm)s?\b",
     r"(?<!not )(?<!no )\b(lol+|lmao+|haha+|jk|kidding|as a joke|joking|joked|joke|set the world on fire)\b",
     r"\bif (someone|somebody|anyone|a kid|a student|a person) (brings|brought|has|had|were|was|did|pulled)\b",
@@ -128,7 +132,7 @@ GUARDS = [
 SETTINGS = r"\b(documentary|(in|for) (health|science|social|social studies|psych|psychology|history|english|law|cals) class)\b|(?<!not a )\b(drill|drills|presentation|talk about|talk to .{0,20} about|lesson|movie|game|video game|fortnite|story for)\b"
 
 # Said to be absent or over: removed before the rules run, like SELF_HARM_TOPICS below.
-NOT_NOW = r"\b(going to|will) (kill|murder) my (brother|sister|mom|mum|dad|parents|friend|bff|bestie|cousin)\b|\b(my|our) (dog|cat|pet|puppy|kitten|bird|hamster|bunny) (ran away|is missing|got out|went missing)\b|\b(are not|arent|is not|isnt) (there|here|around) (right now|now)\b|\bnot (in )?danger right now\b|\b(nobody|no one) (is|was|got) (hurt|injured)\b"
+NOT_NOW = r"\b(is it|would it be|what is|whats|signs of) (an )?overdose\b|\b(died|dead) (of|from) (an )?overdose\b|\bused to (think|thinking) (about|of) (suicide|killing myself|self harm|dying)\b|\b(procedure|protocol|protocole|policy|politique) (si|quand|lorsqu|for|when|if)\b.{0,60}\b(suicide|self harm)\b|\b(going to|will) (kill|murder) my (brother|sister|mom|mum|dad|parents|friend|bff|bestie|cousin)\b|\b(my|our) (dog|cat|pet|puppy|kitten|bird|hamster|bunny) (ran away|is missing|got out|went missing)\b|\b(are not|arent|is not|isnt) (there|here|around) (right now|now)\b|\bnot (in )?danger right now\b|\b(nobody|no one) (is|was|got) (hurt|injured)\b"
 
 # Talking about self-harm as a subject (an essay, prevention week) is not self-harm: removed first.
 SELF_HARM_TOPICS = r"\b(die|dying|died) (of|from) (embarrassment|boredom|laughter|laughing|cringe|shame|thirst|hunger)\b|\b(suicide|self harm) (prevention|awareness|statistics|stats|hotline|research)\b|\b(essay|project|presentation|assignment|report) (on|about) (suicide|self harm)\b|\bused to (self harm|cut|cutting)\b|\bdiscloses? (self harm|suicid\w*)\b|\bdifference between (self harm|suicide)( and (self harm|suicide))?\b|\b(prevention|sensibilisation) (du|au) suicide\b|\b(presentation|projet|travail) sur (le suicide|la prevention( du suicide)?)\b"
@@ -215,9 +219,9 @@ CUES = [
     (FOLLOWED, 1, r"\bwatching (me|us|my|our)\b|\bcircling\b"),
     (FOLLOWED, 1, r"\b(will not|wont|does not|doesnt) leave\b"),
     (FOLLOWED, 0.5, r"\bstranger\b"),
-    (MISSING, 2, r"\b(did not|didnt|never) get off (the|her|his) bus\b|\blost my (little )?(brother|sister|son|daughter|kid|child)\b|\b(n est )?pas rentre\w*\b|\bdisparu\w*\b"),
+    (MISSING, 2, r"\b(did not|didnt|never) get off (the|her|his) (school )?bus\b|\blost my (little )?(brother|sister|son|daughter|kid|child)\b|\b(n est )?pas rentre\w*\b|\bdisparu\w*\b"),
     (MISSING, 1.5, r"\b(can not|cant|could not) find (her|him|them)\b|\bnobody knows where (he|she|they) (is|are|went)\b|\b(no one|nobody|none of (her|his|their) friends) (has|have) seen (her|him|them)\b|\bpersonne ne l a vu\b"),
-    (MISSING, 1, r"\b(supposed to be home|walked out of (the )?school|ran away|been looking for|not (come|came) home|pas revenu)\b"),
+    (MISSING, 1, r"\b(supposed to be home|walked out of (the )?school|ran away|been looking for|not (come|came) home|pas revenue?)\b"),
     (MISSING, 0.5, r"\b\d+ ?(yr|year|years) old\b|\b\d+ ans\b"),
     (HAZARD, 2, r"\b(went|fell|fallen|falling) (through|in|into) the (ice|water|river|pond|lake)\b|\bdrowning\b|\b(dog|bear|coyote|cougar) (is )?(attacking|biting|bit|mauling|chasing)\b"),
     (HAZARD, 1.5, r"\b(smell gas|gas (smell|leak)|smells like gas|(car|bus) (crash|accident)|crashed|trapped|stuck in (the )?(elevator|car|water))\b"),
@@ -259,6 +263,24 @@ CUES = [
     (HAZARD, 2, r"\b(co|carbon monoxide) (detector|alarm)\b|\bcarbon monoxide\b|\b(toddler|baby|kid|child|infant|dog) .{0,15}\b(locked|left|stuck) in (a|the|their|his|her) (hot )?car\b|\b(tombe|tombee) dans (la|le|l) (riviere|lac|eau|piscine)\b|\b(power|hydro) line (is )?down\b|\bdowned power line\b|\blive wire\b|\ble courant l emporte\b"),
     (SELF_HARM, 2, r"\b(in the|locked (himself|herself|themselves) in the) garage with the (car|engine)\b|\b(car|engine) running\b.{0,30}\bgarage\b|\bpersonne (ne )?va s ennuyer de moi\b"),
     (SELF_HARM, 1.5, r"\b(can not|cant) live (with|like) (this|that)\b|\b(sitting|standing|lying) on the (train )?tracks\b|\b(m en vais|vais) (au|sur le) pont\b"),
+    # fourth round of general shapes
+    (VIOLENCE, 2, r"\b(il|elle) (frappe|bat|tabasse) (mon|ma|mes|notre)\b"),
+    (VIOLENCE, 1, r"\bby (her|his|their) hair\b|\bbarre dans\b|\blocked (myself|ourselves) in\b"),
+    (MEDICAL, 2, r"\bfrapper? par (un|une) (char|auto|voiture|camion|bus|autobus)\b|\bhow many .{0,30}\bwould it take\b"),
+    (MEDICAL, 1.5, r"\bbouge (pas|plus|pus|pu)\b|\bcrise d epilepsie\b|\bconvulsions?\b|\bsaigne de la tete\b|\b(dementia|alzheimer\w*)\b"),
+    (MEDICAL, 1, r"\b(cut|sliced|slashed) .{0,20}\bdeep\b|\b(puking|puked|threw up)\b|\b(can not|cant) remember (where|what|who)\b|\bbras (tout )?(croche|casse)\b|\b(ca )?arrete pas\b|\bdepuis \d+ minutes\b|\bsnoring\b"),
+    (THREAT, 2, r"\b(il|elle|ils|elles|on) (va|vont) me (poignarder|tuer|frapper|battre|tirer|planter)\b|\bcoming\b.{0,40}\bto (handle|deal with|jump|fight) (me|us|him|her)\b"),
+    (THREAT, 1.5, r"\bbomb (in|at) the \w+\b|\b(goes|go|going) off at\b|\b(not bluffing|not joking|not kidding)\b"),
+    (THREAT, 1, r"\bwaiting for me\b|\bon (his|her|their) way\b"),
+    (IN_PROGRESS, 1.5, r"\btrying (car )?doors\b|\bsmashed (a|the|my|our|his|her) (window|windows|door|windshield)\b"),
+    (FOLLOWED, 1.5, r"\b(driven|drove|walked|gone|went) (past|by) me\b|\bfollowing (the|our|my) (school )?bus\b|\b(pic|picture|photo) of me from behind\b|\b(he is|she is|someone is|a man is|a guy is) (outside|at) (my|our) school\b"),
+    (FOLLOWED, 1, r"\bparked up ahead\b|\bwaves? (at )?me (to come )?over\b|\b\d+ times\b"),
+    (MISSING, 1.5, r"\b(been )?searching for \d+\b"),
+    (MISSING, 1.5, r"\b(is not|isnt) with (the|us|our) group\b|\b(son )?cell est ferme\b|\bca fait \d+ heures\b"),
+    (HAZARD, 1.5, r"\brotten eggs?\b|\bsparks\b|\b(power|hydro) line (came|fell|is) down\b"),
+    (SELF_HARM, 2, r"\bpills (lined up|in front of me|counted out|ready)\b|\bpilules .{0,20}\bdevant moi\b|\bhow many .{0,30}\b(would it take|to (die|overdose|od))\b|\b(pense|veux|vais) sauter\b"),
+    (SELF_HARM, 1.5, r"\b(sleep|dormir) (forever|pour toujours)\b|\bnobody will (need to |have to )?worry about me\b|\bonly way out\b|\b(wanted|want|just wanted) to say (sorry|goodbye|bye)\b"),
+    (SELF_HARM, 1, r"\bnot scared anymore\b|\bleft (a|me a) note\b|\b(train )?tracks\b|\bsee (ya|you) (later|around)?\b|\bnot (anyones|anybodys) fault\b|\bdeleted (all )?my\b"),
     (SELF_HARM, 1, r"\b(do not|dont) tell (anyone|anybody|my (mom|dad|parents))\b|\blaisse (une|des) (lettre|lettres|note|notes|mot)\b|\bj ai tout ce qu il faut\b|\b(excusez|pardonnez) moi\b"),
 ]
 
