@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 
 from bot.engine import Engine
-from bot.normalize import normalize
-from bot.types import Message
+from bot.messages import Message
 from faq import matcher
 from faq.loader import DEFAULT_KB_DIR, TOPICS_FILE, load
+from faq.normalize import normalize
 
 QUERIES = [
     "is the officer at school today",

@@ -1,27 +1,35 @@
-"""Command line: chat, ask (one message or a JSON-lines batch), faq check, faq export."""
+"""Commands without the web stack: chat, ask (one message or a JSON-lines batch), faq check,
+faq export, schools import and schools list."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
-from bot import schools_cli
-from bot.types import Message, Reply
+from sqlalchemy import select
+
+from bot import privacy
+from bot.messages import Message, Reply
+from bot.settings import Settings, load_settings
+from bot.wording.safety import REMINDER
 from faq.loader import KnowledgeBaseError, load
 
-DEFAULT_REVIEW_DAYS = 365
+
+def _kb_dir(settings: Settings) -> Path | None:
+    return Path(settings.kb_dir) if settings.kb_dir else None
 
 
-def _engine():
-    from bot.desk import Desk
+def _engine(settings: Settings):
     from bot.engine import build_engine
+    from bot.escalation.desk import Desk
     from bot.storage.db import Database
 
-    return build_engine(desk=Desk(Database(), cases=False))  # answers from the directory only
+    desk = Desk(Database(settings.database_url), cases=False)  # answers from the directory only
+    return build_engine(kb_dir=_kb_dir(settings), desk=desk)
 
 
 def _reply_json(reply: Reply, **extra) -> str:
@@ -41,7 +49,7 @@ def _reply_json(reply: Reply, **extra) -> str:
 
 def cmd_ask(args) -> int:
     """Answer one message, or every stdin line with --json -."""
-    engine = _engine()
+    engine = _engine(args.settings)
     if args.text == "-":
         return _ask_batch(engine, sys.stdin.buffer, args.json)
     reply = engine.handle(Message("cli", "cli-user", args.text))[0]
@@ -69,7 +77,7 @@ def _ask_batch(engine, stream: Iterable[bytes], as_json: bool) -> int:
 
 def cmd_chat(args) -> int:
     """Talk to the bot in the terminal until end of input."""
-    engine = _engine()
+    engine = _engine(args.settings)
     print("sro-bot chat: type a question (Ctrl-D to quit).")
     while True:
         try:
@@ -84,16 +92,17 @@ def cmd_chat(args) -> int:
 def cmd_faq_check(args) -> int:
     """Validate the knowledge base and warn about entries past their review age."""
     try:
-        kb = load()
+        kb = load(_kb_dir(args.settings), sms_suffix=REMINDER)
     except KnowledgeBaseError as exc:
         print(f"sro-bot faq check: {exc}", file=sys.stderr)
         return 1
     today = dt.date.today()
-    for e in kb.stale(today, args.max_age_days):
+    max_age = args.max_age_days if args.max_age_days is not None else args.settings.review_max_days
+    for e in kb.stale(today, max_age):
         age = (today - e.reviewed).days
         print(
             f"warning: {e.lang}/{e.id}: last reviewed {e.reviewed} ({age} days ago, "
-            f"limit {args.max_age_days})"
+            f"limit {max_age})"
         )
     langs = ", ".join(sorted(kb.entries))
     print(f"ok: {len(kb.all_entries())} entries, {len(kb.topic_ids)} topics, languages: {langs}")
@@ -103,7 +112,7 @@ def cmd_faq_check(args) -> int:
 def cmd_faq_export(args) -> int:
     """Print the knowledge base as a JSON array, one object per topic and language."""
     try:
-        kb = load()
+        kb = load(_kb_dir(args.settings), sms_suffix=REMINDER)
     except KnowledgeBaseError as exc:
         print(f"sro-bot faq export: {exc}", file=sys.stderr)
         return 1
@@ -125,11 +134,40 @@ def cmd_faq_export(args) -> int:
     return 0
 
 
-def _review_days() -> int:
+def cmd_schools_import(args: argparse.Namespace) -> int:
+    """Validate the whole file, then import every school or none."""
+    from bot.schools.importer import SchoolsFileError, import_schools
+    from bot.storage.db import Database
+
     try:
-        return int(os.environ.get("SRO_REVIEW_MAX_DAYS", DEFAULT_REVIEW_DAYS))
-    except ValueError:
-        return DEFAULT_REVIEW_DAYS
+        count = import_schools(Database(args.settings.database_url), Path(args.file))
+    except SchoolsFileError as exc:
+        print(f"sro-bot schools import: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: {count} schools imported from {args.file}")
+    return 0
+
+
+def cmd_schools_list(args: argparse.Namespace) -> int:
+    """Print each school: slug, name, SRO days, office phone."""
+    from bot.storage.db import Database
+    from bot.storage.models import School
+
+    with Database(args.settings.database_url).session() as session:
+        for school in session.scalars(select(School).order_by(School.name)):
+            days = school.sro_days or "no schedule"
+            print(f"{school.slug}\t{school.name}\t{days}\t{school.office_phone}")
+    return 0
+
+
+def _add_schools_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `schools import` and `schools list`."""
+    schools = sub.add_parser("schools", help="the schools directory (DATABASE_URL)")
+    actions = schools.add_subparsers(dest="schools", required=True)
+    load = actions.add_parser("import", help="add or update schools from a CSV or YAML file")
+    load.add_argument("file", help="a .csv, .yaml or .yml file (see docs/escalation.md)")
+    load.set_defaults(func=cmd_schools_import)
+    actions.add_parser("list", help="list the schools").set_defaults(func=cmd_schools_list)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -148,14 +186,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     check.add_argument(
         "--max-age-days",
         type=int,
-        default=_review_days(),
-        help="warn about entries reviewed longer ago (env SRO_REVIEW_MAX_DAYS)",
+        default=None,
+        help="warn about entries reviewed longer ago (default: env SRO_REVIEW_MAX_DAYS or 365)",
     )
     check.set_defaults(func=cmd_faq_check)
     export = faq.add_parser("export", help="print the knowledge base as JSON")
     export.add_argument("--json", action="store_true", help="compact JSON (one line)")
     export.set_defaults(func=cmd_faq_export)
-    schools_cli.add_commands(sub)
+    _add_schools_commands(sub)
     return parser, sub
 
 
@@ -163,6 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the core commands."""
     parser, _ = build_parser()
     args = parser.parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command with the settings read once from the environment."""
+    args.settings = load_settings()
+    privacy.configure(args.settings.hash_salt)
     try:
         return args.func(args)
     except KnowledgeBaseError as exc:

@@ -1,6 +1,6 @@
 """The conversation engine: one synchronous call, read top to bottom.
 
-triage -> commands and pending state -> FAQ match -> fallback.
+staff relay -> triage -> commands and pending state -> FAQ match -> fallback.
 """
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import lang as language
-from bot.normalize import normalize
+from bot import language
+from bot.messages import Message, Reply
 from bot.privacy import sender_key
-from bot.safety_text import reminder
 from bot.state import ConversationState, MemoryStore, StateStore
-from bot.texts import text as wording
 from bot.triage import Triage, triage
-from bot.types import Message, Reply
+from bot.wording.replies import text as wording
+from bot.wording.safety import REMINDER, reminder
 from faq.loader import KnowledgeBase, load
 from faq.matcher import OFFTOPIC, Match, Matcher
+from faq.normalize import normalize
 
 if TYPE_CHECKING:
-    from bot.desk import Desk
+    from bot.escalation.desk import Desk
 
 THRESHOLD = 0.30
 CLOSE_MARGIN = 0.03
@@ -97,6 +97,11 @@ class Engine:
         state = self.store.get(key)
         body = message.text.strip()
         lang = language.detect(body, default=state.lang)
+        relayed = self.desk.staff_relay(body, state, message) if self.desk else None
+        if relayed:  # an office writing back about a case, not someone in danger
+            reply, state = relayed
+            self.store.put(key, state)
+            return [reply]
         verdict = triage(body)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
@@ -170,8 +175,8 @@ class Engine:
             f"{n}) {title}" for n, title in enumerate(titles, 1)
         )
         reply = Reply(
-            text=f"{wording('did_you_mean', state.lang).format(options=options)}\n"
-            f"{reminder(state.lang)}",
+            text=wording("did_you_mean", state.lang).format(options=options),
+            reminder=reminder(state.lang),
             choices=titles,
             topic=best[0].topic,
             confidence=best[0].score,
@@ -183,7 +188,8 @@ class Engine:
         titles = tuple(self.kb.entry(t, state.lang).title for t in MENU_TOPICS)
         lines = "\n".join(f"{n}) {title}" for n, title in enumerate(titles, 1))
         reply = Reply(
-            text=f"{wording('menu', state.lang)}\n{lines}\n{reminder(state.lang)}",
+            text=f"{wording('menu', state.lang)}\n{lines}",
+            reminder=reminder(state.lang),
             choices=titles,
             topic="bot-help",
             confidence=1.0,
@@ -193,7 +199,7 @@ class Engine:
 
     @staticmethod
     def _plain(body: str, lang: str, topic: str | None = None, confidence: float = 0.0) -> Reply:
-        return Reply(f"{body}\n{reminder(lang)}", topic=topic, confidence=confidence, lang=lang)
+        return Reply(body, topic=topic, confidence=confidence, lang=lang, reminder=reminder(lang))
 
     @staticmethod
     def _emergency(verdict: Triage, lang: str) -> Reply:
@@ -208,4 +214,4 @@ def build_engine(
     kb_dir: Path | None = None, store: StateStore | None = None, desk: Desk | None = None
 ) -> Engine:
     """Load and validate the knowledge base, build the index once, return a ready engine."""
-    return Engine(load(kb_dir), store=store, desk=desk)
+    return Engine(load(kb_dir, sms_suffix=REMINDER), store=store, desk=desk)

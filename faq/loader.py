@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +48,6 @@ class KnowledgeBase:
         return [e for e in self.all_entries() if (today - e.reviewed).days > max_age_days]
 
 
-def configured_kb_dir() -> Path:
-    """The knowledge-base folder: SRO_KB_DIR when set, else the one shipped in the package."""
-    return Path(os.environ.get("SRO_KB_DIR") or DEFAULT_KB_DIR)
-
-
 def read_topic_ids(path: Path = TOPICS_FILE) -> tuple[str, ...]:
     """The stable topic ids, from the first column of topics.tsv (header skipped)."""
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
@@ -84,12 +79,14 @@ def _parse_file(path: Path, problems: list[str]) -> tuple[list[tuple[int, dict]]
     return list(enumerate(data["topics"], 1)), offtopic
 
 
-def _validate(path: Path, raw: list[tuple[int, dict]], problems: list[str]) -> list[Entry]:
+def _validate(
+    path: Path, raw: list[tuple[int, dict]], problems: list[str], sms_suffix: Mapping[str, str]
+) -> list[Entry]:
     entries = []
     for n, item in raw:
         name = item.get("id", f"#{n}") if isinstance(item, dict) else f"#{n}"
         try:
-            entries.append(Entry.model_validate(item))
+            entries.append(Entry.model_validate(item, context={"sms_suffix": sms_suffix}))
         except ValidationError as exc:
             for err in exc.errors():
                 field = _field_path(err["loc"])
@@ -120,9 +117,17 @@ def _check_coverage(by_lang: dict[str, dict[str, Entry]], files: dict[str, str],
                 problems.append(f"{files[lang]}: topic {topic}: field id: missing for lang {lang}")
 
 
-def load(kb_dir: Path | None = None, topics_file: Path = TOPICS_FILE) -> KnowledgeBase:
-    """Load every *.yaml in kb_dir; raise KnowledgeBaseError listing all problems."""
-    kb_dir = kb_dir or configured_kb_dir()
+def load(
+    kb_dir: Path | None = None,
+    topics_file: Path = TOPICS_FILE,
+    *,
+    sms_suffix: Mapping[str, str] | None = None,
+) -> KnowledgeBase:
+    """Load every *.yaml in kb_dir; raise KnowledgeBaseError listing all problems.
+
+    sms_suffix: per language, the line the bot sends after every short answer (the 911
+    reminder, owned by bot.wording.safety); each short answer must fit two SMS with it."""
+    kb_dir = kb_dir or DEFAULT_KB_DIR
     known = read_topic_ids(topics_file)
     problems: list[str] = []
     by_lang: dict[str, dict[str, Entry]] = {}
@@ -133,7 +138,7 @@ def load(kb_dir: Path | None = None, topics_file: Path = TOPICS_FILE) -> Knowled
         raise KnowledgeBaseError([f"{kb_dir}: no *.yaml knowledge-base files"])
     for path in paths:
         raw, phrases = _parse_file(path, problems)
-        entries = _validate(path, raw, problems)
+        entries = _validate(path, raw, problems, sms_suffix or {})
         _check_ids(path, entries, known, problems)
         for e in entries:
             by_lang.setdefault(e.lang, {})[e.id] = e

@@ -1,7 +1,7 @@
 """Fuzzy FAQ matcher on rapidfuzz. The index is built once; matching does no I/O.
 
 Scoring, stated plainly:
-- features: content words (stopwords dropped) after bot.normalize, lightly stemmed, plus bigrams;
+- features: content words (stopwords dropped) after faq.normalize, lightly stemmed, plus bigrams;
   a query word unknown to the index is corrected to the closest known word when
   rapidfuzz.fuzz.ratio >= TYPO_CUTOFF (words of 4+ letters only).
 - evidence(topic) = sum over query features of BM25 idf * tf / (tf + 1), where keywords count
@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.normalize import normalize
 from faq.loader import KnowledgeBase
+from faq.normalize import normalize
 from faq.schema import Entry
 from faq.text import content_words, features, stem
 

@@ -6,8 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from bot.gsm import encoding_of, two_segment_budget, units
-from bot.safety_text import reminder
+from faq.gsm import encoding_of, two_segment_budget, units
 
 NonEmptyText = Field(min_length=1)
 
@@ -48,8 +47,12 @@ class Entry(BaseModel):
     @field_validator("short")
     @classmethod
     def short_fits_two_sms(cls, short: str, info: ValidationInfo) -> str:
-        """The short answer plus the 911 reminder must fit in two SMS segments."""
-        sms = f"{short.strip()}\n{reminder(info.data.get('lang', 'en'))}"
+        """The short answer plus the line sent after it (the 911 reminder, given by the caller
+        as the validation context's sms_suffix) must fit in two SMS segments."""
+        suffixes = (info.context or {}).get("sms_suffix") or {}
+        lang = info.data.get("lang", "en")
+        suffix = suffixes.get(lang) or suffixes.get("en") or ""
+        sms = f"{short.strip()}\n{suffix}" if suffix else short.strip()
         encoding = encoding_of(sms)
         used, budget = units(sms, encoding), two_segment_budget(sms)
         if used > budget:

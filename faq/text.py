@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.normalize import normalize
+from faq.normalize import normalize
 
 STOPWORDS = frozenset(
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import socket
 import time
@@ -105,7 +106,9 @@ def make_app(engine) -> Iterator[Callable]:
     apps = []
 
     def build(**env: str):
-        app = create_app(replace(load_env({**TEST_ENV, **env}), testing=True), engine=engine)
+        app = create_app(
+            replace(load_env({**os.environ, **TEST_ENV, **env}), testing=True), engine=engine
+        )
         apps.append(app)
         return app
 

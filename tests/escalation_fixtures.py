@@ -209,11 +209,10 @@ def alert_env(twilio_rest, smtp_server, tmp_path) -> dict[str, str]:
 @pytest.fixture
 def make_runtime(schools_db, alert_env):
     """Build a Runtime on the test database with alerts going to the stand-ins."""
-    from webhooks.config import load_env
-    from webhooks.queue_config import load_queue_env
-    from webhooks.runtime import Runtime
-    from webhooks.senders import Senders
-    from webhooks.tasks import AlertQueue, QueueNotifier
+    from webhooks.config import load_env, load_queue_env
+    from webhooks.context import Runtime
+    from webhooks.delivery.queue import AlertQueue, QueueNotifier
+    from webhooks.delivery.senders import Senders
 
     built = []
 
@@ -279,13 +278,13 @@ def office_app(schools_db, db_url, monkeypatch):
     from dataclasses import replace
 
     from webhooks.app import create_app
+    from webhooks.cli import add_user
     from webhooks.config import load_env
-    from webhooks.escalation_cli import add_user
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     add_user(schools_db, "aspen", "aspen-ridge-high-school", PASSWORD)
     add_user(schools_db, "crocus", "prairie-crocus-school", PASSWORD)
-    app = create_app(replace(load_env({}), testing=True), notifier=RecordingNotifier())
+    app = create_app(replace(load_env(), testing=True), notifier=RecordingNotifier())
     app.secret_key = "test-secret"
     yield app
-    app.extensions["sro_runtime"].db.dispose()
+    app.extensions["sro"].runtime.db.dispose()

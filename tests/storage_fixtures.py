@@ -98,9 +98,9 @@ def postgres_server() -> Iterator[str]:
 def _admin(url: str, sql: str) -> None:
     from sqlalchemy import create_engine, text
 
-    from bot.storage.db import database_url
+    from bot.storage.db import normalize_url
 
-    engine = create_engine(database_url({"DATABASE_URL": url}), isolation_level="AUTOCOMMIT")
+    engine = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(sql))
     engine.dispose()
@@ -126,9 +126,9 @@ def db_url(request, tmp_path) -> str:
 @pytest.fixture
 def db(db_url) -> Iterator:
     """A migrated database (SQLite and PostgreSQL)."""
-    from bot.storage.db import Database, database_url
+    from bot.storage.db import Database, normalize_url
 
-    database = Database(database_url({"DATABASE_URL": db_url})).ready()
+    database = Database(normalize_url(db_url)).ready()
     yield database
     database.dispose()
 
@@ -136,7 +136,7 @@ def db(db_url) -> Iterator:
 @pytest.fixture
 def schools_db(db):
     """The database with the demo schools imported."""
-    from bot.school_import import import_schools
+    from bot.schools.importer import import_schools
 
     import_schools(db, DEMO_SCHOOLS)
     return db

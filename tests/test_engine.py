@@ -4,9 +4,9 @@ import pytest
 import yaml
 
 from bot.engine import Engine, build_engine
-from bot.gsm import segments
-from bot.safety_text import reminder
-from bot.types import Message
+from bot.messages import Message
+from bot.wording.safety import reminder
+from faq.gsm import segments
 from faq.loader import load
 
 

@@ -9,11 +9,11 @@ import pytest
 from escalation_fixtures import RecordingNotifier
 from sqlalchemy import select
 
-from bot import cases
-from bot.desk import Desk
 from bot.engine import Engine
+from bot.escalation import cases
+from bot.escalation.desk import Desk
+from bot.messages import Message
 from bot.storage.models import Case, Delivery
-from bot.types import Message
 
 WHEN = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
 STUDENT = "+14035550199"
@@ -234,3 +234,18 @@ def test_the_cli_desk_answers_but_never_opens_cases(schools_db, knowledge_base):
     assert "pass your message" not in reply.text
     replies = engine.handle(Message("cli", "x", "a man with a gun at aspen ridge", WHEN))
     assert len(replies) == 1 and all_cases(schools_db) == []
+
+
+def test_an_office_reply_about_danger_is_relayed_not_triaged(engine, schools_db, notifier):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    chat.say("yes")
+    chat.say("aspen ridge")
+    chat.say("3")
+    office = Chat(engine, sender="+14035550101")
+    answer = office.last("SRO-1001 We know about the knife, the SRO is with him now")
+    assert answer.startswith("Sent to the sender of case SRO-1001.")
+    assert "Call 911" not in answer
+    with schools_db.session() as s:
+        relay = s.scalar(select(Delivery).where(Delivery.purpose == "relay"))
+        assert "We know about the knife" in relay.body

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import build_engine
-from bot.types import Message
+from bot.messages import Message
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"

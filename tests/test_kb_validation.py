@@ -7,6 +7,7 @@ import sys
 import pytest
 import yaml
 
+from bot.wording.safety import REMINDER
 from faq.loader import DEFAULT_KB_DIR, TOPICS_FILE, KnowledgeBaseError, load, read_topic_ids
 
 
@@ -30,7 +31,7 @@ def edit(kb, change):
 
 def problems(kb, topics):
     with pytest.raises(KnowledgeBaseError) as info:
-        load(kb, topics)
+        load(kb, topics, sms_suffix=REMINDER)
     return "\n".join(info.value.problems)
 
 

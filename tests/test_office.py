@@ -9,9 +9,9 @@ import pytest
 from escalation_fixtures import PASSWORD, OfficeBrowser
 from sqlalchemy import select
 
-from bot.cases import NewCase, open_case
+from bot.escalation.cases import NewCase, open_case
+from bot.messages import Message
 from bot.storage.models import AuditEntry, Case, Delivery
-from bot.types import Message
 
 STUDENT = "+14035550199"
 
@@ -128,7 +128,7 @@ def test_acknowledge_reply_resolve(schools_db, aspen, office_app):
         assert sent[1].body.endswith("The SRO will see you at lunch. Emergencies: 911.")
         actions = s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert actions == ["login", "acknowledge", "reply", "resolve"]
-    notifier = office_app.extensions["sro_runtime"].notifier
+    notifier = office_app.extensions["sro"].runtime.notifier
     assert len(notifier.deliveries) == 2
 
 

@@ -11,7 +11,8 @@ from escalation_fixtures import OfficeBrowser
 from sqlalchemy import select
 
 from bot.storage.models import StaffUser
-from webhooks.escalation_cli import DEMO_USER, add_user, prepare_office
+from webhooks.cli import add_user
+from webhooks.demo import DEMO_USER, prepare_office
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.desk import Desk
 from bot.engine import Engine
+from bot.escalation.desk import Desk
+from bot.messages import Message
 from bot.storage.models import School
-from bot.types import Message
 
 MONDAY_MORNING = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 10:00 in Calgary
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 from escalation_fixtures import wait_for
 from sqlalchemy import select
 
-from bot import cases, outbox
-from bot.cases import NewCase
+from bot.escalation import cases
+from bot.escalation.cases import NewCase
 from bot.storage.models import Case, Delivery, School, now
+from webhooks.delivery import outbox
 
 OFFICE, BACKUP = "+14035550101", "+14035550111"
 OFFICE_MAIL, BACKUP_MAIL = "office@aspenridge.example.org", "principal@aspenridge.example.org"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from webhooks import rate_limit
-from webhooks.rate_limit import RateLimiter
+from webhooks.http import rate_limit
+from webhooks.http.rate_limit import RateLimiter
 
 
 class Clock:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.school_import import SchoolsFileError, import_schools, phone_from_text
-from bot.schools import SchoolDirectory, mentions
+from bot.schools.directory import SchoolDirectory, mentions
+from bot.schools.importer import SchoolsFileError, import_schools, phone_from_text
 from bot.storage.models import School
 
 ROOT = Path(__file__).resolve().parent.parent

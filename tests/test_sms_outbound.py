@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from webhooks.outbound import SmsSender
+from webhooks.delivery.clients import SmsSender
 
 SID = "AC" + "1" * 32
 

@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot import gsm
+from bot.messages import Message
 from bot.privacy import sender_key
-from bot.types import Message
+from faq import gsm
 from webhooks import logs
-from webhooks.sms_texts import OPT_IN, OPT_OUT
+from webhooks.channels.sms_texts import OPT_IN, OPT_OUT
 
 URL = "https://sro.example.org/sms/twilio"
 TOKEN = "test-auth-token"

@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from bot.engine import Engine
+from bot.messages import Message
 from bot.state import ConversationState
-from bot.storage.db import Database, database_url
+from bot.storage.db import Database, normalize_url
 from bot.storage.stores import SqlOptOutStore, SqlStateStore
-from bot.types import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
@@ -104,10 +104,10 @@ def test_opt_outs(db):
 
 
 def test_database_url_forms():
-    assert database_url({}) == "sqlite:///var/sro-bot.db"
-    pg = database_url({"DATABASE_URL": "postgresql://u:p@h/db"})
+    assert normalize_url("") == "sqlite:///var/sro-bot.db"
+    pg = normalize_url("postgresql://u:p@h/db")
     assert pg == "postgresql+psycopg://u:p@h/db"
-    assert database_url({"DATABASE_URL": "postgres://u@h/db"}) == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 def test_first_run_creates_the_sqlite_file_under_var(tmp_path):

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bot.types import Message
-from webhooks.telegram_updates import MAX_CHARS, text_within_limit
+from bot.messages import Message, Reply
+from webhooks.channels.telegram_updates import MAX_CHARS, text_within_limit
 
 SECRET = {"X-Telegram-Bot-Api-Secret-Token": "test-webhook-secret"}
 CHAT_ID = "5550001234"
@@ -171,12 +171,12 @@ def test_bot_api_failure_is_logged_not_raised(client, telegram_api, update):
     assert telegram_api.sent()
 
 
-def test_long_replies_are_cut_under_4096_keeping_the_last_line():
-    text = "word " * 1000 + "\nEmergency: 911."
-    cut = text_within_limit(text)
+def test_long_replies_are_cut_under_4096_keeping_the_reminder_as_last_line():
+    cut = text_within_limit(Reply("word " * 1000, reminder="Emergency: 911."))
     assert len(cut.encode("utf-16-le")) // 2 <= MAX_CHARS
     assert cut.endswith("...\nEmergency: 911.")
-    assert text_within_limit("short\nEmergency: 911.") == "short\nEmergency: 911."
+    short = Reply("short", reminder="Emergency: 911.")
+    assert text_within_limit(short) == "short\nEmergency: 911."
 
 
 def test_telegram_is_off_without_a_bot_token(make_app, update):
@@ -187,7 +187,7 @@ def test_telegram_is_off_without_a_bot_token(make_app, update):
 def test_without_a_stand_in_the_real_api_host_is_used_and_the_guard_blocks_it():
     from telegram.error import NetworkError
 
-    from webhooks.outbound import TelegramClient
+    from webhooks.delivery.clients import TelegramClient
 
     client = TelegramClient("7000000001:TEST-token")
     try:

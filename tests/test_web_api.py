@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.types import Message
+from bot.messages import Message
 
 SESSION = "3f9c2a7b1e0d4c8a9b6f5e4d3c2b1a00"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from faq.loader import KnowledgeBaseError
@@ -56,16 +58,20 @@ def test_proxy_hops_may_be_zero_but_not_negative():
 )
 def test_enabled_channel_without_its_secret_refuses_to_start(env, missing, engine):
     with pytest.raises(ConfigError, match=missing):
-        create_app(load_env(env), engine=engine)
+        create_app(load_env({**os.environ, **env}), engine=engine)
 
 
 def test_demo_mode_tolerates_a_missing_secret_but_not_a_half_configured_account(engine):
-    create_app(load_env({"TELEGRAM_BOT_TOKEN": "1:a", "SRO_DEMO": "1"}), engine=engine)
+    create_app(
+        load_env({**os.environ, "TELEGRAM_BOT_TOKEN": "1:a", "SRO_DEMO": "1"}), engine=engine
+    )
     with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):
-        create_app(load_env({"TWILIO_ACCOUNT_SID": "AC1", "SRO_DEMO": "1"}), engine=engine)
+        create_app(
+            load_env({**os.environ, "TWILIO_ACCOUNT_SID": "AC1", "SRO_DEMO": "1"}), engine=engine
+        )
 
 
 def test_a_broken_knowledge_base_stops_the_app(tmp_path):
     (tmp_path / "en.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError):
-        create_app(load_env({"SRO_KB_DIR": str(tmp_path)}))
+        create_app(load_env({**os.environ, "SRO_KB_DIR": str(tmp_path)}))

@@ -33,7 +33,7 @@ def test_core_module_imports_no_channel_package(path):
 def test_loading_the_core_and_answering_pulls_in_no_channel_package():
     code = (
         "import sys, bot.cli, bot.engine\n"
-        "from bot.types import Message\n"
+        "from bot.messages import Message\n"
         "bot.engine.build_engine().handle(Message('cli', 'x', 'menu'))\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))\n"
     )
@@ -56,3 +56,34 @@ def test_sro_bot_ask_does_not_load_the_web_stack():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+FAQ_FILES = sorted((ROOT / "faq").rglob("*.py"))
+PACKAGE_FILES = sorted(p for pkg in ("bot", "faq", "webhooks") for p in (ROOT / pkg).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", FAQ_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_faq_is_the_ground_floor(path):
+    assert not imported_roots(path) & {"bot", "webhooks", *FORBIDDEN}
+
+
+def _files_mentioning(needle: str) -> list[str]:
+    return [
+        str(p.relative_to(ROOT))
+        for p in PACKAGE_FILES
+        if needle in p.read_text(encoding="utf-8") and "migrations" not in p.parts
+    ]
+
+
+def test_the_environment_is_read_in_two_modules():
+    readers = sorted(set(_files_mentioning("os.environ")) | set(_files_mentioning("getenv")))
+    assert readers == ["bot/settings.py", "webhooks/config.py"]
+
+
+def test_command_line_parsers_live_in_two_modules():
+    assert sorted(_files_mentioning("add_parser(")) == ["bot/cli.py", "webhooks/cli.py"]
+
+
+@pytest.mark.parametrize("package", ["bot", "webhooks"])
+def test_top_level_of_a_package_stays_small(package):
+    assert len(list((ROOT / package).glob("*.py"))) <= 10

@@ -22,16 +22,16 @@ pytestmark = needs_chromium
 def app(schools_db, db_url, alert_env, monkeypatch):
     """The real app and its queue, configured from the environment like production."""
     from webhooks.app import create_app
+    from webhooks.cli import add_user
     from webhooks.config import load_env
-    from webhooks.escalation_cli import add_user
 
     for name, value in {**alert_env, "DATABASE_URL": db_url}.items():
         monkeypatch.setenv(name, value)
     add_user(schools_db, "aspen", "aspen-ridge-high-school", PASSWORD)
     app = create_app(replace(load_env(), testing=True))
     yield app
-    app.extensions["sro_runtime"].queue.senders.close()
-    app.extensions["sro_runtime"].db.dispose()
+    app.extensions["sro"].runtime.queue.senders.close()
+    app.extensions["sro"].runtime.db.dispose()
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_sms_to_case_to_dashboard_reply_and_back(
     from playwright.sync_api import expect
 
     mailbox, _ = smtp_server
-    worker_for(app.extensions["sro_runtime"])
+    worker_for(app.extensions["sro"].runtime)
     assert "pass your message" in sms(app, "the bus driver was rude to me this morning", 1)
     assert "Which school" in sms(app, "yes", 2)
     assert "1) Share my number" in sms(app, "Aspen Ridge", 3)

@@ -9,20 +9,22 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot import privacy
+from bot.messages import Answerer
 from bot.storage.stores import SqlOptOutStore, SqlReplayStore
-from webhooks import errors, logs, office, telegram_webhook, twilio_sms, web_chat
+from webhooks import logs, office
+from webhooks.channels import telegram_webhook, twilio_sms, web_chat
 from webhooks.config import Config, check, load_env
-from webhooks.outbound import TelegramClient
-from webhooks.runtime import Runtime, build_runtime
-from webhooks.services import Services, services
-from webhooks.telegram_updates import Engine
+from webhooks.context import Runtime, Services, build_runtime, services
+from webhooks.delivery.clients import TelegramClient
+from webhooks.http import errors
 
 
-def engine_from_config(config: Config, runtime: Runtime | None = None) -> Engine:
+def engine_from_config(config: Config, runtime: Runtime | None = None) -> Answerer:
     """The real engine with conversation state in the database and the schools desk;
     raises faq.loader.KnowledgeBaseError for a broken knowledge base."""
-    from bot.desk import Desk
     from bot.engine import build_engine
+    from bot.escalation.desk import Desk
     from bot.storage.stores import SqlStateStore
 
     runtime = runtime or build_runtime(config)
@@ -34,11 +36,12 @@ def engine_from_config(config: Config, runtime: Runtime | None = None) -> Engine
 
 
 def create_app(
-    config: Config | None = None, *, engine: Engine | None = None, notifier: Any = None
+    config: Config | None = None, *, engine: Answerer | None = None, notifier: Any = None
 ) -> Flask:
     """Build the app; refuse to start on unsafe settings or a broken knowledge base."""
     config = config or load_env()
     check(config)
+    privacy.configure(config.core.hash_salt)
     logs.configure(config.log_level)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, TESTING=config.testing)
@@ -54,8 +57,9 @@ def create_app(
         telegram=telegram,
         optouts=SqlOptOutStore(runtime.db),
         replays=SqlReplayStore(runtime.db),
+        runtime=runtime,
     )
-    office.register(app, runtime)
+    office.register(app, config.secret_key)
     app.register_blueprint(web_chat.bp)
     if config.sms_enabled:
         app.register_blueprint(twilio_sms.bp)

@@ -1,14 +1,18 @@
-"""The sro-bot command: the core's commands plus serve, telegram and telegram set-webhook."""
+"""The sro-bot command: the core's commands (bot.cli) plus serve, telegram, worker and users."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
+import re
 import sys
 from urllib.parse import urlsplit
 
-from bot.cli import build_parser
-from faq.loader import KnowledgeBaseError
-from webhooks import escalation_cli
+from bot.cli import build_parser, run
+
+USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
+MIN_PASSWORD = 12
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -17,10 +21,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     app = create_app()
     demo = app.extensions["sro"].config.demo
-    login = escalation_cli.prepare_office(app.extensions["sro_runtime"].db, demo)
+    login = demo.prepare_office(app.extensions["sro"].runtime.db, demo)
     if login:
         print(f"sro-bot: office dashboard at http://{args.host}:{args.port}/office/  {login}")
-        escalation_cli.start_demo_worker()
+        demo.start_demo_worker()
     print(f"sro-bot: web chat at http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
     app.run(host=args.host, port=args.port, threaded=True)
     return 0
@@ -29,8 +33,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _services():
     from webhooks.app import engine_from_config
     from webhooks.config import load_env
-    from webhooks.outbound import TelegramClient
-    from webhooks.services import Services
+    from webhooks.context import Services
+    from webhooks.delivery.clients import TelegramClient
 
     config = load_env()
     if not config.telegram_bot_token:
@@ -41,7 +45,7 @@ def _services():
 
 def cmd_telegram_poll(args: argparse.Namespace) -> int:
     """Answer Telegram messages by long polling: no public URL needed."""
-    from webhooks.telegram_polling import poll
+    from webhooks.channels.telegram_polling import poll
 
     svc = _services()
     print(
@@ -98,17 +102,98 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     hook.set_defaults(func=cmd_set_webhook)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the huey consumer: deliver alerts, retry, re-alert, recover after a restart."""
+    from webhooks import logs
+    from webhooks.config import load_env
+    from webhooks.context import build_runtime
+
+    config = load_env()
+    logs.configure(config.log_level)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    runtime = build_runtime(config)
+    runtime.db.ready()
+    workers = args.workers or runtime.queue.config.workers
+    print(f"sro-bot worker: {workers} threads; Ctrl-C to stop", flush=True)
+    consumer = runtime.queue.huey.create_consumer(workers=workers, worker_type="thread")
+    consumer.run()
+    return 0
+
+
+def read_password(from_stdin: bool) -> str:
+    """The new password, from stdin or typed twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise ValueError("the passwords differ")
+    return first
+
+
+def add_user(db, username: str, school_slug: str, password: str) -> None:
+    """Create an office account for one school (ValueError says what is wrong)."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from bot.storage.models import School, StaffUser
+
+    if not USERNAME.fullmatch(username):
+        raise ValueError("username: 3-80 letters, digits, . _ @ or -")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+    with db.session() as session:
+        school = session.scalar(select(School).where(School.slug == school_slug))
+        if school is None:
+            raise ValueError(f"school: no school {school_slug!r} (see `sro-bot schools list`)")
+        if session.scalar(select(StaffUser).where(StaffUser.username == username)):
+            raise ValueError(f"username: {username!r} exists already")
+        hashed = generate_password_hash(password)
+        session.add(StaffUser(username=username, password_hash=hashed, school=school))
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """Create an office account."""
+    from bot.storage.db import Database
+
+    try:
+        add_user(
+            Database(args.settings.database_url),
+            args.username,
+            args.school,
+            read_password(args.password_stdin),
+        )
+    except ValueError as exc:
+        print(f"sro-bot users add: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: {args.username} can sign in at /office for {args.school}")
+    return 0
+
+
+def _add_office_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `worker` and `users add`."""
+    worker = sub.add_parser("worker", help="deliver office alerts and replies (the queue)")
+    worker.add_argument("--workers", type=int, default=0, help="threads (default SRO_WORKERS or 2)")
+    worker.set_defaults(func=cmd_worker)
+    users = sub.add_parser("users", help="office staff accounts")
+    actions = users.add_subparsers(dest="users", required=True)
+    add = actions.add_parser("add", help="create an account for one school's office")
+    add.add_argument("username")
+    add.add_argument("--school", required=True, help="the school's slug (sro-bot schools list)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=cmd_users_add)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the sro-bot console script."""
     from webhooks.config import ConfigError
 
     parser, sub = build_parser()
     add_commands(sub)
-    escalation_cli.add_commands(sub)
+    _add_office_commands(sub)
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except (KnowledgeBaseError, ConfigError) as exc:
+        return run(args)
+    except ConfigError as exc:
         print(f"sro-bot: refusing to start: {exc}", file=sys.stderr)
         return 1
 

@@ -1,11 +1,17 @@
-"""Settings read from the environment with an explicit load_env, defaults in code."""
+"""The server's settings, read from the environment in one place (load_env), defaults in code.
+
+The core's own settings (database, knowledge base, hash salt) come from bot.settings, which this
+module embeds; nothing else in webhooks reads os.environ."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import Settings, load_settings
 
 
 class ConfigError(Exception):
@@ -33,6 +39,57 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     return value
 
 
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """Where the queue lives, how it retries, and how mail leaves."""
+
+    queue_path: str = str(Path("var") / "queue.db")
+    redis_url: str = ""
+    retries: int = 8
+    retry_delay: float = 5.0  # seconds, doubled after each failed attempt
+    lease_seconds: float = 120.0  # a delivery stuck in "sending" longer is taken over
+    realert_minutes: float = 15.0
+    workers: int = 2
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "sro-bot@localhost"
+
+
+def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
+    """A QueueConfig from SRO_QUEUE_PATH, SRO_REDIS_URL, SRO_SMTP_* and the timing settings."""
+    env = os.environ if environ is None else environ
+    d = QueueConfig()
+    return QueueConfig(
+        queue_path=env.get("SRO_QUEUE_PATH", "").strip() or d.queue_path,
+        redis_url=env.get("SRO_REDIS_URL", "").strip(),
+        retries=int(_number(env, "SRO_DELIVERY_RETRIES", d.retries)),
+        retry_delay=_number(env, "SRO_RETRY_DELAY_SECONDS", d.retry_delay),
+        lease_seconds=_number(env, "SRO_DELIVERY_LEASE_SECONDS", d.lease_seconds),
+        realert_minutes=_number(env, "SRO_REALERT_MINUTES", d.realert_minutes),
+        workers=max(1, int(_number(env, "SRO_WORKERS", d.workers))),
+        smtp_host=env.get("SRO_SMTP_HOST", "").strip() or d.smtp_host,
+        smtp_port=int(_number(env, "SRO_SMTP_PORT", d.smtp_port)),
+        smtp_user=env.get("SRO_SMTP_USER", "").strip(),
+        smtp_password=env.get("SRO_SMTP_PASSWORD", ""),
+        smtp_starttls=_flag(env.get("SRO_SMTP_STARTTLS", "")),
+        mail_from=env.get("SRO_MAIL_FROM", "").strip() or d.mail_from,
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the web app and the outbound senders need to know."""
@@ -43,7 +100,6 @@ class Config:
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
     public_base_url: str = ""
-    kb_dir: str = ""
     max_body_bytes: int = 16_384
     max_text_chars: int = 1_000
     web_messages_per_minute: int = 20
@@ -51,9 +107,21 @@ class Config:
     log_level: str = "INFO"
     demo: bool = False
     testing: bool = False
-    hash_salt_set: bool = False
+    secret_key: str = ""  # SRO_SECRET_KEY; empty: a random key kept in var/secret-key
     twilio_api_base: str = ""
     telegram_api_base: str = ""
+    core: Settings = field(default_factory=Settings)
+    queue: QueueConfig = field(default_factory=QueueConfig)
+
+    @property
+    def kb_dir(self) -> str:
+        """SRO_KB_DIR, or empty for the knowledge base shipped in the package."""
+        return self.core.kb_dir
+
+    @property
+    def hash_salt_set(self) -> bool:
+        """Whether SRO_HASH_SALT is set."""
+        return bool(self.core.hash_salt)
 
     @property
     def sms_enabled(self) -> bool:
@@ -73,7 +141,6 @@ _TEXT_VARS = (
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_SECRET",
     "PUBLIC_BASE_URL",
-    "SRO_KB_DIR",
     "SRO_LOG_LEVEL",
     "SRO_DEMO",
     "SRO_TWILIO_API_BASE",
@@ -92,7 +159,6 @@ def load_env(environ: Mapping[str, str] | None = None) -> Config:
         telegram_bot_token=text["TELEGRAM_BOT_TOKEN"],
         telegram_webhook_secret=text["TELEGRAM_WEBHOOK_SECRET"],
         public_base_url=text["PUBLIC_BASE_URL"].rstrip("/"),
-        kb_dir=text["SRO_KB_DIR"],
         max_body_bytes=_int(env, "SRO_MAX_BODY_BYTES", Config.max_body_bytes),
         max_text_chars=_int(env, "SRO_MAX_TEXT_CHARS", Config.max_text_chars),
         web_messages_per_minute=_int(
@@ -101,9 +167,11 @@ def load_env(environ: Mapping[str, str] | None = None) -> Config:
         proxy_hops=_int(env, "SRO_PROXY_HOPS", Config.proxy_hops, minimum=0),
         log_level=text["SRO_LOG_LEVEL"].upper() or Config.log_level,
         demo=_flag(text["SRO_DEMO"]),
-        hash_salt_set=bool(env.get("SRO_HASH_SALT", "").strip()),
+        secret_key=env.get("SRO_SECRET_KEY", "").strip(),
         twilio_api_base=text["SRO_TWILIO_API_BASE"].rstrip("/"),
         telegram_api_base=text["SRO_TELEGRAM_API_BASE"].rstrip("/"),
+        core=load_settings(env),
+        queue=load_queue_env(env),
     )
 
 

@@ -1,10 +1,9 @@
-"""The database handle: URL from the environment, engine, sessions, migrations on first run."""
+"""The database handle: URL from the settings, engine, sessions, migrations on first run."""
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,12 +14,15 @@ DEFAULT_SQLITE = Path("var") / "sro-bot.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def database_url(environ: Mapping[str, str] | None = None) -> str:
-    """DATABASE_URL (postgresql://... uses psycopg 3), else a SQLite file under var/."""
-    env = os.environ if environ is None else environ
-    url = env.get("DATABASE_URL", "").strip()
+DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def normalize_url(url: str) -> str:
+    """A DATABASE_URL as SQLAlchemy wants it (postgresql://... uses psycopg 3); empty means a
+    SQLite file under var/."""
+    url = url.strip()
     if not url:
-        return f"sqlite:///{DEFAULT_SQLITE}"
+        return DEFAULT_URL
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -49,8 +51,8 @@ def make_engine(url: str) -> Engine:
 class Database:
     """One engine and its session factory; sessions commit on success, roll back on error."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
-        self.url = url or database_url()
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True):
+        self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._migrated = not migrate

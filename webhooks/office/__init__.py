@@ -9,15 +9,15 @@ from pathlib import Path
 from flask import Flask
 
 from webhooks.office import views
-from webhooks.runtime import Runtime
 
 SECRET_FILE = Path("var") / "secret-key"
 
 
-def secret_key() -> str:
-    """SRO_SECRET_KEY, else a random key kept in var/secret-key (created once, mode 600)."""
-    if os.environ.get("SRO_SECRET_KEY", "").strip():
-        return os.environ["SRO_SECRET_KEY"].strip()
+def secret_key(configured: str = "") -> str:
+    """SRO_SECRET_KEY (configured), else a random key kept in var/secret-key (created once,
+    mode 600)."""
+    if configured:
+        return configured
     if not SECRET_FILE.exists():
         SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -26,9 +26,9 @@ def secret_key() -> str:
     return SECRET_FILE.read_text().strip()
 
 
-def register(app: Flask, runtime: Runtime) -> None:
+def register(app: Flask, configured_key: str = "") -> None:
     """Add the /office blueprint with hardened session cookies."""
-    app.secret_key = app.secret_key or secret_key()
+    app.secret_key = app.secret_key or secret_key(configured_key)
     app.config.update(
         SESSION_COOKIE_NAME="sro_office",
         SESSION_COOKIE_SECURE=True,
@@ -37,5 +37,4 @@ def register(app: Flask, runtime: Runtime) -> None:
         SESSION_COOKIE_PATH="/office",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
-    app.extensions["sro_runtime"] = runtime
     app.register_blueprint(views.bp)

@@ -33,7 +33,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))  # same work for
 
 def database() -> Database:
     """The database of this app."""
-    return current_app.extensions["sro_runtime"].db
+    return current_app.extensions["sro"].runtime.db
 
 
 def csrf_token() -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from bot.school_import import exceptions_from
-from bot.schools import DAY_NAMES
+from bot.schools.directory import DAY_NAMES
+from bot.schools.importer import exceptions_from
 from bot.storage.models import ScheduleException
 
 MAX_NOTICE = 500

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot import alerts, cases
+from bot.escalation import cases
 from bot.storage.models import AuditEntry, Case, School, Unanswered, now
+from bot.wording import alerts
 from webhooks.office import auth
 from webhooks.office.auth import check_csrf, csrf_token, database, login_required
 from webhooks.office.forms import FormError, notice_from_form, schedule_from_form
@@ -52,7 +53,7 @@ def _audit(session, action: str, case: Case | None = None, detail: str = "") -> 
 
 
 def _notify(ids: list[int]) -> None:
-    current_app.extensions["sro_runtime"].notifier.deliveries_added(ids)
+    current_app.extensions["sro"].runtime.notifier.deliveries_added(ids)
 
 
 @bp.get("/")
@@ -158,6 +159,6 @@ def audit():
 @bp.app_template_filter("local")
 def local_time(value: datetime | None) -> str:
     """A UTC time shown in Calgary time."""
-    from bot.presence import CALGARY
+    from bot.schools.presence import CALGARY
 
     return value.astimezone(CALGARY).strftime("%Y-%m-%d %H:%M") if value else ""

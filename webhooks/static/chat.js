@@ -56,7 +56,21 @@
       var div = bubble(reply.emergency ? "bot urgent" : "bot", reply.text, reply.lang);
       if (reply.emergency) { div.setAttribute("role", "alert"); }
       if (reply.choices && reply.choices.length) { choiceButtons(reply.choices); }
+      if (reply.reminder) { showReminder(reply.reminder, reply.lang); }
     });
+  }
+
+  // The 911 reminder is shown once, as a footer under the conversation, not in every bubble.
+  function showReminder(text, lang) {
+    var footer = document.getElementById("reminder");
+    if (!footer) {
+      footer = document.createElement("p");
+      footer.id = "reminder";
+      footer.className = "reminder";
+      log.parentNode.insertBefore(footer, log.nextSibling);
+    }
+    footer.textContent = text;
+    if (lang) { footer.lang = lang; }
   }
 
   function setBusy(busy) {

@@ -1,4 +1,4 @@
-"""Emergency triage, run on normalized text before any matching (tables in bot.triage_rules)."""
+"""Emergency triage, run on normalized text before any matching (tables in bot.triage.rules)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.normalize import normalize
-from bot.triage_rules import (
+from bot.triage.rules import (
     CUE_THRESHOLD,
     CUES,
     FICTION,
@@ -21,6 +20,7 @@ from bot.triage_rules import (
     URGENCY,
     URGENCY_CAP,
 )
+from faq.normalize import normalize
 
 _STRONG = [(c, re.compile(p)) for c, p in STRONG]
 _GUARDED = [(c, re.compile(p)) for c, p in GUARDED]

@@ -2,7 +2,7 @@
 
 Matching: names and aliases lose generic words ("school", "high", "junior", ...), then a name
 counts as mentioned when all its words appear in the message, or when rapidfuzz's
-`partial_ratio` (processor: bot.normalize.normalize) scores it at least MATCH_CUTOFF against
+`partial_ratio` (processor: faq.normalize.normalize) scores it at least MATCH_CUTOFF against
 the message and the name is at least MIN_FUZZY_CHARS long.
 """
 
@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.normalize import normalize
 from bot.storage.db import Database
 from bot.storage.models import School
+from faq.normalize import normalize
 
 MATCH_CUTOFF = 88
 MIN_FUZZY_CHARS = 6

@@ -9,17 +9,17 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from bot import cases
-from bot.escalation import Flow, Notifier, NullNotifier, plain, with_esc
-from bot.escalation_texts import text as wording
-from bot.normalize import normalize
-from bot.presence import day_asked, local_date, presence_text
+from bot.escalation import cases
+from bot.escalation.flow import Flow, Notifier, NullNotifier, plain, with_esc
+from bot.messages import Message, Reply
 from bot.privacy import sender_key
-from bot.schools import SchoolDirectory, SchoolInfo
+from bot.schools.directory import SchoolDirectory, SchoolInfo
+from bot.schools.presence import day_asked, local_date, presence_text
 from bot.state import ConversationState
 from bot.storage.db import Database
 from bot.storage.models import Case, School, Unanswered
-from bot.types import Message, Reply
+from bot.wording.escalation import text as wording
+from faq.normalize import normalize
 
 OFFER_TOPICS = frozenset({"contact-sro", "report-crime", "bullying", "cyberbullying"})
 ASKS_FOR_PERSON = re.compile(
@@ -48,12 +48,15 @@ class Desk:
         self.cases = cases
         self.flow = Flow(db, self.schools, self.notifier, office_url)  # alerts link to it
 
-    def pending(self, body: str, state: ConversationState, message: Message):
-        """A staff SMS reply, or the next step of a conversation this desk started; or None."""
+    def staff_relay(self, body: str, state: ConversationState, message: Message):
+        """An office's SMS reply to a case ("SRO-1001 ..."), relayed to the sender; or None.
+        The engine asks this before triage: staff write about danger without being in it."""
         if message.channel == "sms" and self.cases and STAFF_REPLY.match(body):
-            answered = self._staff_sms(body, message, state)
-            if answered:
-                return answered
+            return self._staff_sms(body, message, state)
+        return None
+
+    def pending(self, body: str, state: ConversationState, message: Message):
+        """The next step of a conversation this desk started; or None."""
         if state.extra.get("await") == "presence-school":
             return self._presence_school(body, state, message)
         if "esc" in state.extra and self.cases:
@@ -74,7 +77,7 @@ class Desk:
             self._unanswered(body, school, reply, state)
         if self.cases and self._offers(reply, body):
             text = body if reply.topic is None else ""
-            reply = replace(reply, text=_before_reminder(reply.text, wording("offer", reply.lang)))
+            reply = replace(reply, text=f"{reply.text} {wording('offer', reply.lang)}")
             state = self.flow.offer(state, text)
         return self._noticed(reply, school, message), state
 
@@ -95,12 +98,10 @@ class Desk:
         if school is None:
             ask = wording("which_school_presence", reply.lang)
             extra = {**state.extra, "await": "presence-school"}
-            return replace(reply, text=_before_reminder(reply.text, ask)), replace(
-                state, extra=extra
-            )
+            return replace(reply, text=f"{reply.text} {ask}"), replace(state, extra=extra)
         today = local_date(message.received_at)
         text = presence_text(school, day_asked(body, today), today, reply.lang)
-        return replace(reply, text=_replace_body(reply.text, text)), state
+        return replace(reply, text=text), state
 
     def _presence_school(self, body, state, message):
         extra = {k: v for k, v in state.extra.items() if k != "await"}
@@ -169,14 +170,3 @@ class Desk:
             ids, number = [d.id for d in deliveries], case.number
         self.notifier.deliveries_added(ids)
         return plain(wording("staff_sent", state.lang).format(number=number), state.lang), state
-
-
-def _replace_body(text: str, body: str) -> str:
-    """A new body before the same final 911 reminder line."""
-    return f"{body}\n{text.rpartition(chr(10))[2]}"
-
-
-def _before_reminder(text: str, addition: str) -> str:
-    """Insert a sentence before the final 911 reminder line of a reply."""
-    head, sep, last = text.rpartition("\n")
-    return f"{head} {addition}{sep}{last}" if sep else f"{text}\n{addition}"

@@ -3,7 +3,8 @@ acknowledges, and sweep up anything a crash or an outage left behind.
 
 huey runs on SQLite by default (no server) and on Redis when SRO_REDIS_URL is set. The outbox
 rows in the database, not the queue, are the record of what must be sent: a task lost with a
-killed worker is found again by the sweep, and bot.outbox makes a second attempt harmless."""
+killed worker is found again by the sweep, and webhooks.delivery.outbox makes a second attempt
+harmless."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from bot import cases, outbox
+from bot.escalation import cases
 from bot.storage.db import Database
 from webhooks import logs
-from webhooks.queue_config import QueueConfig
-from webhooks.senders import NotConfigured, Senders
+from webhooks.config import QueueConfig
+from webhooks.delivery import outbox
+from webhooks.delivery.senders import NotConfigured, Senders
 
 
 class DeliveryFailed(Exception):
@@ -97,7 +99,7 @@ class AlertQueue:
 
 
 class QueueNotifier:
-    """bot.escalation.Notifier that hands deliveries to the queue; if the queue is down the
+    """bot.escalation.flow.Notifier that hands deliveries to the queue; if the queue is down the
     rows stay in the outbox and the next sweep sends them."""
 
     def __init__(self, queue: AlertQueue):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.normalize import strip_accents
+from faq.normalize import strip_accents
 
 FRENCH = frozenset(
     """

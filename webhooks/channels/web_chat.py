@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.messages import Message, Reply
 from bot.triage import triage
-from bot.types import Message, Reply
-from webhooks.inputs import BadInput, has_control_chars, object_from_json, require_mimetype
-from webhooks.rate_limit import PER_ADDRESS_FACTOR, RateLimiter
-from webhooks.services import services
+from webhooks.context import services
+from webhooks.http.inputs import BadInput, has_control_chars, object_from_json, require_mimetype
+from webhooks.http.rate_limit import PER_ADDRESS_FACTOR, RateLimiter
 
 bp = Blueprint("web_chat", __name__)
 FIELDS = frozenset({"session", "text"})
@@ -46,6 +46,7 @@ def json_from_reply(reply: Reply) -> dict:
     """The fields the page shows."""
     return {
         "text": reply.text,
+        "reminder": reply.reminder,
         "choices": list(reply.choices),
         "emergency": reply.emergency,
         "lang": reply.lang,

@@ -9,10 +9,9 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from bot.outbox import Job
-from webhooks.config import Config
-from webhooks.outbound import SmsSender, TelegramClient
-from webhooks.queue_config import QueueConfig
+from webhooks.config import Config, QueueConfig
+from webhooks.delivery.clients import SmsSender, TelegramClient
+from webhooks.delivery.outbox import Job
 
 
 class NotConfigured(Exception):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.escalation_texts import text as wording
-from bot.normalize import normalize
-from bot.schools import SchoolInfo
+from bot.schools.directory import SchoolInfo
+from bot.wording.escalation import text as wording
+from faq.normalize import normalize
 
 CALGARY = ZoneInfo("America/Edmonton")
 _WEEKDAYS = {

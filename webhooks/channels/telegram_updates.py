@@ -12,22 +12,16 @@ from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.error import TelegramError
 
+from bot.messages import Answerer, Message, Reply
 from bot.privacy import sender_key
-from bot.types import Message, Reply
 from webhooks import logs
-from webhooks.inputs import clean_text
+from webhooks.http.inputs import clean_text
 
 MAX_CHARS = 4096
 
 
-class Engine(Protocol):
-    """What the channels need from bot.engine.Engine."""
-
-    def handle(self, message: Message) -> list[Reply]: ...
-
-
 class Sender(Protocol):
-    """The Bot API calls a channel makes (webhooks.outbound.TelegramClient)."""
+    """The Bot API calls a channel makes (webhooks.delivery.clients.TelegramClient)."""
 
     def send_message(self, chat_id: int, text: str, choices: tuple[str, ...] = ()) -> None: ...
 
@@ -66,23 +60,25 @@ def message_from_callback(query: CallbackQuery) -> Message | None:
     return Message("telegram", str(chat_id), data, datetime.now(UTC))
 
 
-def text_within_limit(text: str, limit: int = MAX_CHARS) -> str:
-    """Text cut at a word to fit Telegram's limit, keeping the last line (the 911 reminder)."""
+def text_within_limit(reply: Reply, limit: int = MAX_CHARS) -> str:
+    """The reply as one message within Telegram's limit: the text cut at a word if it must be,
+    the 911 reminder whole as the last line."""
+    text = reply.full_text
     if len(text.encode("utf-16-le")) // 2 <= limit:
         return text
-    head, _, tail = text.rpartition("\n")
-    room = max(limit - len(tail) - 8, 0)
-    return head[:room].rsplit(" ", 1)[0] + "...\n" + tail[: limit - 4]
+    room = max(limit - len(reply.reminder) - 8, 0)
+    cut = reply.text[:room].rsplit(" ", 1)[0] + "..."
+    return f"{cut}\n{reply.reminder}" if reply.reminder else cut
 
 
 def _send_all(sender: Sender, chat_id: int, replies: Iterable[Reply]) -> tuple[Reply, ...]:
     sent = tuple(replies)
     for reply in sent:
-        sender.send_message(chat_id, text_within_limit(reply.text), reply.choices)
+        sender.send_message(chat_id, text_within_limit(reply), reply.choices)
     return sent
 
 
-def handle_update(update: Update, engine: Engine, sender: Sender) -> Outcome:
+def handle_update(update: Update, engine: Answerer, sender: Sender) -> Outcome:
     """Answer one update: a message, a button press, or nothing for other kinds."""
     query = update.callback_query
     if query is not None:
@@ -102,7 +98,7 @@ def handle_update(update: Update, engine: Engine, sender: Sender) -> Outcome:
     return Outcome("message" if tg.text else "non_text", tg.chat_id, replies)
 
 
-def answer_and_log(update: Update, engine: Engine, sender: Sender) -> None:
+def answer_and_log(update: Update, engine: Answerer, sender: Sender) -> None:
     """Handle an update and log its kind by sender hash; a failed Bot API call is logged only
     (Telegram would otherwise retry the update forever)."""
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from bot.schools import DAY_NAMES, days_from_text
+from bot.schools.directory import DAY_NAMES, days_from_text
 from bot.storage.db import Database
 from bot.storage.models import ScheduleException, School
 

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from bot.cases import NewCase, open_case
-from bot.escalation_texts import text as wording
+from bot.escalation.cases import NewCase, open_case
+from bot.messages import Message, Reply
 from bot.privacy import sender_key
-from bot.safety_text import reminder
-from bot.schools import SchoolDirectory, SchoolInfo
+from bot.schools.directory import SchoolDirectory, SchoolInfo
 from bot.state import ConversationState
 from bot.storage.db import Database
-from bot.types import Message, Reply
+from bot.wording.escalation import text as wording
+from bot.wording.safety import reminder
 
 YES = frozenset("yes y yeah yep yup ok okay sure please oui ouais d'accord 1".split())
 NO = frozenset("no n nope nah non cancel stop annuler".split())
@@ -46,7 +46,7 @@ class NullNotifier:
 
 def plain(text: str, lang: str, choices: tuple[str, ...] = (), **fields) -> Reply:
     """A reply ending with the 911 reminder."""
-    return Reply(f"{text}\n{reminder(lang)}", choices=choices, lang=lang, **fields)
+    return Reply(text, choices=choices, lang=lang, reminder=reminder(lang), **fields)
 
 
 def word_of(body: str) -> str:

@@ -10,9 +10,9 @@ from flask import Blueprint, Response, jsonify, request
 from telegram import Update
 
 from webhooks import logs
-from webhooks.inputs import BadInput, object_from_json, require_mimetype
-from webhooks.services import services
-from webhooks.telegram_updates import answer_and_log
+from webhooks.channels.telegram_updates import answer_and_log
+from webhooks.context import services
+from webhooks.http.inputs import BadInput, object_from_json, require_mimetype
 
 bp = Blueprint("telegram_webhook", __name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

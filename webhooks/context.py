@@ -1,4 +1,5 @@
-"""What the views share, kept in app.extensions["sro"] rather than in globals."""
+"""What one process shares: the database, the alert queue and its notifier (Runtime), and what
+the views use (Services, kept in app.extensions["sro"] rather than in globals)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,32 @@ from typing import Any
 
 from flask import current_app
 
+from bot.messages import Answerer, Message, Reply
 from bot.privacy import sender_key
-from bot.types import Message, Reply
+from bot.storage.db import Database
 from webhooks import logs
 from webhooks.config import Config
-from webhooks.outbound import TelegramClient
-from webhooks.rate_limit import RateLimiter
+from webhooks.delivery.clients import TelegramClient
+from webhooks.delivery.queue import AlertQueue, QueueNotifier
+from webhooks.delivery.senders import Senders
+from webhooks.http.rate_limit import RateLimiter
 from webhooks.stores import MemoryOptOutStore, MemoryReplayStore, OptOutStore, ReplayStore
-from webhooks.telegram_updates import Engine
+
+
+@dataclass
+class Runtime:
+    """What the escalation side of one process shares."""
+
+    db: Database
+    queue: AlertQueue
+    notifier: Any  # bot.escalation.flow.Notifier; QueueNotifier in production
+
+
+def build_runtime(config: Config) -> Runtime:
+    """The database (DATABASE_URL), the queue (SRO_QUEUE_PATH / SRO_REDIS_URL) and notifier."""
+    db = Database(config.core.database_url)
+    queue = AlertQueue(config.queue, db, Senders(config, config.queue))
+    return Runtime(db, queue, QueueNotifier(queue))
 
 
 @dataclass
@@ -24,11 +43,12 @@ class Services:
     """The engine, the stores and the outbound clients of one app."""
 
     config: Config
-    engine: Engine
+    engine: Answerer
     notifier: Any = None
     replays: ReplayStore = field(default_factory=MemoryReplayStore)
     optouts: OptOutStore = field(default_factory=MemoryOptOutStore)
     telegram: TelegramClient | None = None
+    runtime: Runtime | None = None
     web_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webhooks import logs
-from webhooks.inputs import BadInput
+from webhooks.http.inputs import BadInput
 
 _REASONS = {
     400: "bad request",

@@ -16,12 +16,13 @@ from twilio.request_validator import (
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
+from bot.messages import Message
 from bot.privacy import sender_key
-from bot.types import Message
-from webhooks import logs, sms_texts
-from webhooks.inputs import BadInput, clean_text, require_mimetype
-from webhooks.services import Services, services
-from webhooks.sms_parts import parts_from_text
+from webhooks import logs
+from webhooks.channels import sms_texts
+from webhooks.channels.sms_parts import sms_text
+from webhooks.context import Services, services
+from webhooks.http.inputs import BadInput, clean_text, require_mimetype
 
 bp = Blueprint("twilio_sms", __name__)
 
@@ -83,7 +84,8 @@ def texts_for(message: Message, svc: Services) -> list[str]:
     if word in sms_texts.HELP:
         message = replace(message, text="help")
     replies = svc.handle(message)
-    return parts_from_text("\n\n".join(r.text for r in replies))  # choices are numbered in text
+    text = sms_text(replies)  # choices are numbered in the text
+    return [text] if text else []
 
 
 def twiml_for(form: MultiDict, svc: Services) -> str:

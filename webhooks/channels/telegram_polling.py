@@ -7,13 +7,14 @@ import time
 
 from telegram.error import TelegramError
 
+from bot.messages import Answerer
 from webhooks import logs
-from webhooks.outbound import TelegramClient
-from webhooks.telegram_updates import Engine, answer_and_log
+from webhooks.channels.telegram_updates import answer_and_log
+from webhooks.delivery.clients import TelegramClient
 
 
 def poll(
-    client: TelegramClient, engine: Engine, *, rounds: int | None = None, timeout: int = 30
+    client: TelegramClient, engine: Answerer, *, rounds: int | None = None, timeout: int = 30
 ) -> None:
     """Answer updates until interrupted (or for a number of getUpdates rounds, in tests)."""
     client.delete_webhook()  # getUpdates is refused while a webhook is set

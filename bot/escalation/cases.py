@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import alerts
 from bot.storage.db import Database
 from bot.storage.models import Case, CaseMessage, Delivery, School, now
+from bot.wording import alerts
 
 PUSH_CHANNELS = ("sms", "telegram")  # channels a reply can be pushed to
 

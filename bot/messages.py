@@ -1,0 +1,44 @@
+"""The small neutral types that cross the boundary between a channel and the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Message:
+    """One incoming message: which channel, who sent it, what it says, when it arrived."""
+
+    channel: str  # "sms", "telegram", "web", "cli"
+    sender: str  # channel-specific id: phone number, Telegram chat id, web session id
+    text: str
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing reply: text plus optional numbered choices the user may pick.
+
+    reminder is the 911 / non-emergency line that closes an ordinary reply: a field, not part of
+    text, so each channel places it (SMS keeps it whole, the web page shows it as a footer)."""
+
+    text: str
+    choices: tuple[str, ...] = ()
+    emergency: bool = False
+    topic: str | None = None
+    confidence: float = 0.0
+    lang: str = "en"
+    reminder: str = ""
+
+    @property
+    def full_text(self) -> str:
+        """The text with its reminder as the last line, for channels that show one block."""
+        return f"{self.text}\n{self.reminder}" if self.reminder else self.text
+
+
+class Answerer(Protocol):
+    """What a channel needs from the core (bot.engine.Engine): one message in, replies out."""
+
+    def handle(self, message: Message) -> list[Reply]: ...

@@ -1,0 +1,1 @@
+"""Schools: the directory, SRO presence from schedules, and the import of a schools file."""

@@ -1,0 +1,1 @@
+"""Channel adapters: Twilio SMS, Telegram and the web chat. They only translate."""

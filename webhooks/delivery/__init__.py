@@ -1,0 +1,1 @@
+"""Delivery of office alerts: the queue, the outbox protocol, senders and provider clients."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the channels: input checks, error handlers, rate limits."""
