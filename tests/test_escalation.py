@@ -62,7 +62,7 @@ def test_unsure_answer_offers_then_opens_an_anonymous_case(engine, schools_db, n
     (first,) = chat.say(UNSURE)
     assert first.topic is None
     assert "pass your message to your school's SRO through the main office" in first.text
-    assert first.text.endswith("Non-emergency police: 403-266-1234.")
+    assert first.full_text.endswith("Non-emergency police: 403-266-1234.")
     assert "Which school" in chat.last("yes")
     consent = chat.say("aspen ridge")[0]
     assert consent.choices == ("Share my number", "Share my name", "Stay anonymous")

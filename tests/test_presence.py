@@ -37,7 +37,7 @@ def test_usual_day(ask):
         "Aspen Ridge High School: the SRO (Cst. A. Example) is scheduled to be at the school "
         "today (Monday)."
     )
-    assert "403-555-0101" in reply.text and reply.text.endswith("403-266-1234.")
+    assert "403-555-0101" in reply.text and reply.full_text.endswith("403-266-1234.")
 
 
 def test_not_a_usual_day_lists_the_usual_days(ask):

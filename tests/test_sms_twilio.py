@@ -11,8 +11,8 @@ from twilio.request_validator import RequestValidator
 
 from bot.messages import Message
 from bot.privacy import sender_key
-from faq import gsm
 from webhooks import logs
+from webhooks.channels.sms_parts import segments
 from webhooks.channels.sms_texts import OPT_IN, OPT_OUT
 
 URL = "https://sro.example.org/sms/twilio"
@@ -74,7 +74,7 @@ def fresh_answer(knowledge_base, text: str) -> str:
     """What a brand-new engine answers on SMS, to compare with what left the app."""
     from bot.engine import Engine
 
-    return Engine(knowledge_base).handle(Message("sms", "+10000000000", text))[0].text
+    return Engine(knowledge_base).handle(Message("sms", "+10000000000", text))[0].full_text
 
 
 def test_signed_inbound_sms_gets_the_engine_answer_as_twiml(client, form, knowledge_base):
@@ -135,14 +135,11 @@ def test_retried_message_sid_is_answered_again_without_processing(client, form, 
     assert len(recording.seen) == 1
 
 
-def test_long_reply_is_split_into_at_most_three_parts_that_fit(client, form):
-    parts = texts(post(client, with_body(form, "menu")))
-    assert 2 <= len(parts) <= 3
-    for part in parts:
-        enc = gsm.encoding_of(part)
-        assert gsm.units(part, enc) <= gsm.PART_LIMIT[enc]
-    assert parts[0].startswith("Here is what I can help with")
-    assert "911" in parts[-1]
+def test_a_long_reply_is_one_message_of_at_most_three_segments(client, form):
+    (text,) = texts(post(client, with_body(form, "menu")))
+    assert 2 <= segments(text) <= 3
+    assert text.startswith("Here is what I can help with")
+    assert text.endswith("Non-emergency police: 403-266-1234.")
 
 
 @pytest.mark.parametrize("word", sorted(OPT_OUT))

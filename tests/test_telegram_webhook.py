@@ -34,7 +34,7 @@ def fresh_answer(knowledge_base, *texts: str) -> str:
     from bot.engine import Engine
 
     engine = Engine(knowledge_base)
-    return [engine.handle(Message("telegram", CHAT_ID, t))[0].text for t in texts][-1]
+    return [engine.handle(Message("telegram", CHAT_ID, t))[0].full_text for t in texts][-1]
 
 
 def test_text_message_is_answered_through_the_bot_api(client, telegram_api, update, knowledge_base):

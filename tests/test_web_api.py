@@ -27,7 +27,15 @@ def test_a_question_gets_the_engine_reply_as_json(client, knowledge_base):
     response = ask(client, "Is the SRO here today?")
     assert response.status_code == 200
     assert response.json == {
-        "replies": [{"text": expected.text, "choices": [], "emergency": False, "lang": "en"}]
+        "replies": [
+            {
+                "text": expected.text,
+                "reminder": expected.reminder,
+                "choices": [],
+                "emergency": False,
+                "lang": "en",
+            }
+        ]
     }
 
 
