@@ -20,8 +20,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webhooks.app import create_app
 
     app = create_app()
-    demo = app.extensions["sro"].config.demo
-    login = demo.prepare_office(app.extensions["sro"].runtime.db, demo)
+    svc = app.extensions["sro"]
+    login = demo.prepare_office(svc.runtime.db, svc.config.demo)
     if login:
         print(f"sro-bot: office dashboard at http://{args.host}:{args.port}/office/  {login}")
         demo.start_demo_worker()
