@@ -1,5 +1,5 @@
 """Commands without the web stack: chat, ask (one message or a JSON-lines batch), faq check,
-faq export, schools import and schools list."""
+faq export, model train, model report, schools import and schools list."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from bot import privacy
 from bot.messages import Message, Reply
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, model_cache
 from bot.wording.safety import REMINDER
 from faq.loader import KnowledgeBaseError, load
 
@@ -29,7 +30,7 @@ def _engine(settings: Settings):
     from bot.storage.db import Database
 
     desk = Desk(Database(settings.database_url), cases=False)  # answers from the directory only
-    return build_engine(kb_dir=_kb_dir(settings), desk=desk)
+    return build_engine(kb_dir=_kb_dir(settings), desk=desk, model_cache=model_cache(settings))
 
 
 def _reply_json(reply: Reply, **extra) -> str:
@@ -37,6 +38,7 @@ def _reply_json(reply: Reply, **extra) -> str:
         {
             "topic": reply.topic,
             "emergency": reply.emergency,
+            "caution": reply.caution,
             "confidence": round(reply.confidence, 3),
             "lang": reply.lang,
             "reply": reply.text,
@@ -89,8 +91,13 @@ def cmd_chat(args) -> int:
             print(reply.text)
 
 
+# Sources a person still has to check against an official page (README: "Content review").
+NEEDS_A_PERSON = ("general knowledge", "needs a person's review")
+
+
 def cmd_faq_check(args) -> int:
-    """Validate the knowledge base and warn about entries past their review age."""
+    """Validate the knowledge base, warn about entries past their review age, and list the
+    facts that still need a person's review."""
     try:
         kb = load(_kb_dir(args.settings), sms_suffix=REMINDER)
     except KnowledgeBaseError as exc:
@@ -104,6 +111,10 @@ def cmd_faq_check(args) -> int:
             f"warning: {e.lang}/{e.id}: last reviewed {e.reviewed} ({age} days ago, "
             f"limit {max_age})"
         )
+    for e in kb.all_entries():
+        for source in e.sources:
+            if source.lower().startswith(NEEDS_A_PERSON):
+                print(f"review: {e.lang}/{e.id}: {source}")
     langs = ", ".join(sorted(kb.entries))
     print(f"ok: {len(kb.all_entries())} entries, {len(kb.topic_ids)} topics, languages: {langs}")
     return 0
@@ -160,6 +171,46 @@ def cmd_schools_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_model_train(args) -> int:
+    """Train the models (or find them in the cache) and say how long it took."""
+    from faq.model import load_or_train
+
+    kb = load(_kb_dir(args.settings), sms_suffix=REMINDER)
+    started = time.perf_counter()
+    load_or_train(kb, model_cache(args.settings), say=print)
+    print(f"ok: models ready in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_model_report(args) -> int:
+    """Leave-one-batch-out figures: each corpus batch scored by models trained without it."""
+    from bot.evaluation import decide, table
+    from faq.corpus import read_corpus
+    from faq.model import kb_examples, leave_one_batch_out
+
+    kb = load(_kb_dir(args.settings), sms_suffix=REMINDER)
+    examples = read_corpus(kb.topic_ids)
+    print(f"sro-bot model report: {len(examples)} messages; one model per batch left out ...")
+    pairs = leave_one_batch_out(examples, kb_examples(kb))
+    for field in ("batch", "kind"):
+        groups: dict[str, list] = {}
+        for example, analysis in pairs:
+            pair = (example, decide(example, analysis))
+            groups.setdefault(getattr(example, field), []).append(pair)
+        print(f"\nby {field} (percent, items):\n{table(dict(sorted(groups.items())))}")
+    return 0
+
+
+def _add_model_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `model train` and `model report`."""
+    model = sub.add_parser("model", help="the learned topic and danger models")
+    actions = model.add_subparsers(dest="model", required=True)
+    train = actions.add_parser("train", help="train the models now (else the first start does)")
+    train.set_defaults(func=cmd_model_train)
+    report = actions.add_parser("report", help="leave-one-batch-out figures on the corpus")
+    report.set_defaults(func=cmd_model_report)
+
+
 def _add_schools_commands(sub: argparse._SubParsersAction) -> None:
     """Add `schools import` and `schools list`."""
     schools = sub.add_parser("schools", help="the schools directory (DATABASE_URL)")
@@ -194,6 +245,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     export.add_argument("--json", action="store_true", help="compact JSON (one line)")
     export.set_defaults(func=cmd_faq_export)
     _add_schools_commands(sub)
+    _add_model_commands(sub)
     return parser, sub
 
 

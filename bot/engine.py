@@ -1,11 +1,13 @@
 """The conversation engine: one synchronous call, read top to bottom.
 
-staff relay -> triage -> commands and pending state -> FAQ match -> fallback.
+staff relay -> analysis (faq.model, once) -> triage -> commands and pending state -> topic
+-> fallback. The topic classifier's probabilities decide "not sure" and "did you mean".
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,14 +20,15 @@ from bot.triage import Triage, triage
 from bot.wording.replies import text as wording
 from bot.wording.safety import REMINDER, reminder
 from faq.loader import KnowledgeBase, load
-from faq.matcher import OFFTOPIC, Match, Matcher
+from faq.model import OFFTOPIC, Analysis, Models, load_or_train
 from faq.normalize import normalize
 
 if TYPE_CHECKING:
     from bot.escalation.desk import Desk
 
-THRESHOLD = 0.30
-CLOSE_MARGIN = 0.03
+NOT_SURE_BELOW = 0.30  # the best topic's probability under this: "not sure"
+CLARIFY_BELOW = 0.55  # best under this and the second at least CLARIFY_SECOND: "did you mean"
+CLARIFY_SECOND = 0.25
 MENU_TOPICS = (
     "sro-role",
     "sro-presence",
@@ -84,12 +87,20 @@ class Engine:
     """Answers one message at a time; per-sender state lives in the injected store."""
 
     def __init__(
-        self, kb: KnowledgeBase, store: StateStore | None = None, desk: Desk | None = None
+        self,
+        kb: KnowledgeBase,
+        store: StateStore | None = None,
+        desk: Desk | None = None,
+        models: Models | None = None,
     ):
         self.kb = kb
-        self.matcher = Matcher(kb)
+        self.models = models or load_or_train(kb)
         self.store = store or MemoryStore()
         self.desk = desk  # schools, presence, notices, escalation (None: FAQ only)
+
+    def assess(self, text: str) -> Triage:
+        """Triage alone, for callers that must know about danger before anything else."""
+        return triage(text, self.models.analyze(text))
 
     def handle(self, message: Message) -> list[Reply]:
         """Every reply to one incoming message, in order."""
@@ -102,17 +113,21 @@ class Engine:
             reply, state = relayed
             self.store.put(key, state)
             return [reply]
-        verdict = triage(body)
+        analysis = self.models.analyze(body)
+        verdict = triage(body, analysis)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
             self.store.put(key, state)
             return [self._emergency(verdict, lang), *urgent]  # the 911 reply always comes first
-        reply, state = self._respond(body, replace(state, lang=lang), message)
+        reply, state = self._respond(body, replace(state, lang=lang), message, analysis)
         self.store.put(key, state)
+        if verdict.caution and reply.topic != "bot-help" and not _DIGIT.match(body):
+            opening = wording("caution", reply.lang)  # maybe danger: 911 first, then the answer
+            reply = replace(reply, text=f"{opening}\n{reply.text}", caution=True)
         return [reply]
 
-    def _respond(self, body: str, state: ConversationState, message: Message):
+    def _respond(self, body: str, state: ConversationState, message: Message, analysis: Analysis):
         channel = message.channel
         if not body:
             return self._plain(wording("empty", state.lang), state.lang), state
@@ -127,7 +142,7 @@ class Engine:
             return self.desk.status(state, message)
         if command and command != "status":
             return self._command(command, state, channel)
-        reply, state = self._match(body, state, channel)
+        reply, state = self._match(analysis, state, channel)
         return self.desk.decorate(reply, body, state, message) if self.desk else (reply, state)
 
     def _picked(self, body: str, state: ConversationState) -> str | None:
@@ -149,19 +164,14 @@ class Engine:
             return self._plain(entry.long, lang, entry.id), state
         return self._plain(wording(command, lang), lang), replace(state, pending_choices=())
 
-    def _match(self, body: str, state: ConversationState, channel: str):
-        ranked = self.matcher.rank(body, state.lang)
-        if not ranked or ranked[0].topic == OFFTOPIC or ranked[0].score < THRESHOLD:
-            score = ranked[0].score if ranked else 0.0
-            reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=score)
+    def _match(self, analysis: Analysis, state: ConversationState, channel: str):
+        (best, p), (second, q) = analysis.topics[:2]
+        if best == OFFTOPIC or p < NOT_SURE_BELOW:
+            reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=p)
             return reply, replace(state, pending_choices=())
-        if (
-            len(ranked) > 1
-            and ranked[1].topic != OFFTOPIC
-            and ranked[0].score - ranked[1].score < CLOSE_MARGIN
-        ):
-            return self._clarify(ranked[:2], state)
-        return self._answer(ranked[0].topic, ranked[0].score, state, channel)
+        if p < CLARIFY_BELOW and q >= CLARIFY_SECOND and second != OFFTOPIC:
+            return self._clarify(((best, p), (second, q)), state)
+        return self._answer(best, p, state, channel)
 
     def _answer(self, topic: str, confidence: float, state: ConversationState, channel: str):
         entry = self.kb.entry(topic, state.lang)
@@ -169,8 +179,8 @@ class Engine:
         reply = self._plain(body, state.lang, topic, confidence)
         return reply, replace(state, last_topic=topic, pending_choices=())
 
-    def _clarify(self, best: list[Match], state: ConversationState):
-        titles = tuple(self.kb.entry(m.topic, state.lang).title for m in best)
+    def _clarify(self, best: tuple[tuple[str, float], ...], state: ConversationState):
+        titles = tuple(self.kb.entry(topic, state.lang).title for topic, _ in best)
         options = f" {wording('or', state.lang)} ".join(
             f"{n}) {title}" for n, title in enumerate(titles, 1)
         )
@@ -178,11 +188,11 @@ class Engine:
             text=wording("did_you_mean", state.lang).format(options=options),
             reminder=reminder(state.lang),
             choices=titles,
-            topic=best[0].topic,
-            confidence=best[0].score,
+            topic=best[0][0],
+            confidence=best[0][1],
             lang=state.lang,
         )
-        return reply, replace(state, pending_choices=tuple(m.topic for m in best))
+        return reply, replace(state, pending_choices=tuple(topic for topic, _ in best))
 
     def _menu(self, state: ConversationState):
         titles = tuple(self.kb.entry(t, state.lang).title for t in MENU_TOPICS)
@@ -203,15 +213,23 @@ class Engine:
 
     @staticmethod
     def _emergency(verdict: Triage, lang: str) -> Reply:
+        """911 first, then what to do for the two most urgent kinds of danger, then the crisis
+        lines when anyone may hurt themselves (worded for a friend when it is someone else)."""
         lines = [wording("emergency", lang)]
-        lines += [wording(c, lang) for c in verdict.categories if c != "self-harm"][:1]
+        lines += [wording(c, lang) for c in verdict.categories if c != "self-harm"][:2]
         if verdict.self_harm:
-            lines.append(wording("self-harm", lang))
+            lines.append(wording("self-harm-other" if verdict.someone_else else "self-harm", lang))
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
 
 
 def build_engine(
-    kb_dir: Path | None = None, store: StateStore | None = None, desk: Desk | None = None
+    kb_dir: Path | None = None,
+    store: StateStore | None = None,
+    desk: Desk | None = None,
+    model_cache: Path | None = None,
 ) -> Engine:
-    """Load and validate the knowledge base, build the index once, return a ready engine."""
-    return Engine(load(kb_dir, sms_suffix=REMINDER), store=store, desk=desk)
+    """Load and validate the knowledge base, load (or train once) the models, return a ready
+    engine. Training says so on stderr."""
+    kb = load(kb_dir, sms_suffix=REMINDER)
+    models = load_or_train(kb, model_cache, say=lambda line: print(line, file=sys.stderr))
+    return Engine(kb, store=store, desk=desk, models=models)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Reply:
     confidence: float = 0.0
     lang: str = "en"
     reminder: str = ""
+    caution: bool = False  # opens with "if anyone is in danger now, call 911" (not an emergency)
 
     @property
     def full_text(self) -> str:
@@ -42,3 +43,5 @@ class Answerer(Protocol):
     """What a channel needs from the core (bot.engine.Engine): one message in, replies out."""
 
     def handle(self, message: Message) -> list[Reply]: ...
+
+    def assess(self, text: str) -> Any: ...  # bot.triage.Triage: is this danger now?

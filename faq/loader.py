@@ -33,6 +33,8 @@ class KnowledgeBase:
     entries: dict[str, dict[str, Entry]]
     topic_ids: tuple[str, ...]
     offtopic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    directory: Path = DEFAULT_KB_DIR  # where it was read from (the models' cache key uses it)
+    topics_file: Path = TOPICS_FILE
 
     def entry(self, topic: str, lang: str) -> Entry:
         """The entry for this topic in this language, falling back to English."""
@@ -148,4 +150,4 @@ def load(
     _check_coverage(by_lang, files, known, problems)
     if problems:
         raise KnowledgeBaseError(problems)
-    return KnowledgeBase(entries=by_lang, topic_ids=known, offtopic=offtopic)
+    return KnowledgeBase(by_lang, known, offtopic, kb_dir, topics_file)

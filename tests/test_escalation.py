@@ -249,3 +249,22 @@ def test_an_office_reply_about_danger_is_relayed_not_triaged(engine, schools_db,
     with schools_db.session() as s:
         relay = s.scalar(select(Delivery).where(Delivery.purpose == "relay"))
         assert "We know about the knife" in relay.body
+
+
+def test_no_prompt_asks_for_a_carrier_keyword():
+    """STOP, CANCEL, END, QUIT, UNSUBSCRIBE (and ARRET) unsubscribe an SMS sender: the bot never
+    asks anyone to type them, in any fixed text or knowledge-base answer."""
+    import re
+
+    from bot.wording import escalation, replies
+    from faq.loader import load
+
+    keyword = re.compile(r"\b(STOP|CANCEL|END|QUIT|UNSUBSCRIBE|ARRET|ARRÊT)\b")
+    texts = [
+        t
+        for module in (escalation, replies)
+        for lang in module.TEXTS.values()
+        for t in lang.values()
+    ]
+    texts += [text for e in load().all_entries() for text in (e.short, e.long)]
+    assert [t for t in texts if keyword.search(t)] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl
 
@@ -257,3 +258,47 @@ def test_a_retry_reaching_another_worker_is_not_processed_twice(make_app, form, 
     retry = post(second.test_client(), form)
     assert retry.status_code == 200 and retry.get_data() == answer.get_data()
     assert len(recording.seen) == 1
+
+
+SAFETY_KINDS = [
+    "weapon",
+    "fire",
+    "violence",
+    "medical",
+    "overdose",
+    "intruder",
+    "abuse",
+    "followed",
+    "missing-child",
+    "vehicle",
+    "threat",
+    "self-harm",
+]
+PHONE = re.compile(r"\d[\d-]*\d")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("kind", SAFETY_KINDS)
+@pytest.mark.parametrize("someone_else", [False, True])
+def test_every_fixed_safety_text_goes_out_whole_by_sms(lang, kind, someone_else):
+    from bot.engine import Engine
+    from bot.triage import Triage
+    from webhooks.channels.sms_parts import sms_text
+
+    categories = (kind, "self-harm") if kind != "self-harm" else (kind,)
+    reply = Engine._emergency(Triage(True, categories=categories, someone_else=someone_else), lang)
+    sent = sms_text([reply])
+    assert sent.startswith(("Call 911 now", "Appelle le 911 maintenant"))
+    assert PHONE.findall(sent) == PHONE.findall(reply.text)
+    assert "9-8-8" in sent and "1-800-668-6868" in sent and "686868" in sent
+    assert not sent.rstrip().endswith("...")
+
+
+@pytest.mark.parametrize(
+    "body", ["je veux me suicider", "je veux me suicider, je suis à l'école Aspen Ridge"]
+)
+def test_a_french_suicide_message_gets_every_crisis_number_by_sms(client, form, body):
+    (sent,) = texts(post(client, with_body(form, body)))
+    assert sent.startswith("Appelle le 911 maintenant")
+    assert "9-8-8" in sent and "1-800-668-6868" in sent and "686868" in sent
+    assert not sent.rstrip().endswith("...")

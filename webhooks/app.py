@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import privacy
 from bot.messages import Answerer
+from bot.settings import model_cache
 from bot.storage.stores import SqlOptOutStore, SqlReplayStore
 from webhooks import logs, office
 from webhooks.channels import telegram_webhook, twilio_sms, web_chat
@@ -32,6 +33,7 @@ def engine_from_config(config: Config, runtime: Runtime | None = None) -> Answer
         kb_dir=Path(config.kb_dir) if config.kb_dir else None,
         store=SqlStateStore(runtime.db),
         desk=Desk(runtime.db, runtime.notifier, office_url=config.public_base_url),
+        model_cache=model_cache(config.core),
     )
 
 

@@ -10,6 +10,7 @@ import sys
 from urllib.parse import urlsplit
 
 from bot.cli import build_parser, run
+from webhooks import demo
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
 MIN_PASSWORD = 12

@@ -54,6 +54,10 @@ class Services:
     def __post_init__(self) -> None:
         self.web_limiter = RateLimiter(self.config.web_messages_per_minute)
 
+    def assess(self, text: str) -> Any:
+        """The engine's triage of text (is it danger now?)."""
+        return self.engine.assess(text)
+
     def handle(self, message: Message) -> list[Reply]:
         """Ask the engine and log the outcome by sender hash, never the text."""
         started = time.perf_counter()

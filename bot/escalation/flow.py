@@ -20,8 +20,12 @@ from bot.wording.escalation import text as wording
 from bot.wording.safety import reminder
 
 YES = frozenset("yes y yeah yep yup ok okay sure please oui ouais d'accord 1".split())
-NO = frozenset("no n nope nah non cancel stop annuler".split())
-CANCEL = frozenset("cancel annuler stop no non".split())
+# The flow's own exit words. Carrier keywords (STOP, CANCEL, END, QUIT, UNSUBSCRIBE, ARRET) are
+# never asked for: on SMS they unsubscribe the sender. Typed on the web or Telegram they still
+# leave the flow.
+EXIT = frozenset({"never mind", "nevermind", "nvm", "laisse tomber", "annuler la demande"})
+NO = frozenset("no n nope nah non cancel".split()) | EXIT
+CANCEL = frozenset("no non nope cancel".split()) | EXIT
 MAX_NAME = 60
 MAX_TRIES = 2
 
@@ -94,8 +98,14 @@ class Flow:
         esc = dict(state.extra["esc"])
         if word_of(body) in CANCEL and esc["step"] != "offer":
             return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
-        handler = getattr(self, f"_{esc['step']}")
-        return handler(body, esc, state, message)
+        steps = {
+            "offer": self._offer,
+            "message": self._message,
+            "school": self._school,
+            "consent": self._consent,
+            "name": self._name,
+        }
+        return steps[esc["step"]](body, esc, state, message)
 
     def _offer(self, body, esc, state, message):
         answer = word_of(body)

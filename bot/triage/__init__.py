@@ -1,77 +1,79 @@
-"""Emergency triage, run on normalized text before any matching (tables in bot.triage.rules)."""
+"""Emergency triage: the learned danger classifier decides, the rules of bot.triage.rules are a
+floor under it, and a caution band sits between "sure" and "no".
+
+    emergency  the classifier's danger probability >= EMERGENCY_AT, or a floor rule fired
+    caution    CAUTION_AT <= probability < EMERGENCY_AT: the reply opens with the 911 line and
+               then answers; no urgent case
+The thresholds were chosen on leave-one-batch-out figures of the corpus (sro-bot model report).
+"""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.triage.rules import (
-    CUE_THRESHOLD,
-    CUES,
-    FICTION,
-    GUARDED,
-    GUARDS,
-    NOT_NOW,
-    SELF_HARM,
-    SELF_HARM_TOPICS,
-    SETTINGS,
-    STRONG,
-    URGENCY,
-    URGENCY_CAP,
-)
+from bot.triage.rules import SELF_HARM, floor
+from faq.model import Analysis
 from faq.normalize import normalize
 
-_STRONG = [(c, re.compile(p)) for c, p in STRONG]
-_GUARDED = [(c, re.compile(p)) for c, p in GUARDED]
-_CUES = [(c, w, re.compile(p)) for c, w, p in CUES]
-_URGENCY = [(w, re.compile(p)) for w, p in URGENCY]
-_GUARDS = re.compile("|".join(GUARDS))
-_FICTION = re.compile(FICTION)
-_SELF_HARM_TOPICS = re.compile(SELF_HARM_TOPICS)
-_NOT_NOW = re.compile(NOT_NOW)
-_SETTINGS = re.compile(SETTINGS)
+EMERGENCY_AT = 0.5
+CAUTION_AT = 0.15
+# When several kinds of danger are named, the reply gives the most urgent first.
+URGENCY_ORDER = (
+    "weapon",
+    "fire",
+    "violence",
+    "medical",
+    "overdose",
+    "intruder",
+    "abuse",
+    "followed",
+    "missing-child",
+    "vehicle",
+    "threat",
+    "self-harm",
+)
+_SOMEONE_ELSE = re.compile(
+    r"\b(my|our) (friend|bff|bestie|sister|brother|cousin|mom|mum|dad|classmate|girlfriend|"
+    r"boyfriend|son|daughter|student|kid|child)\b|\b(mon|ma) (ami|amie|soeur|frere|fils|fille)\b|"
+    r"^(he|she|they|il|elle) "
+)
 
 
 @dataclass(frozen=True)
 class Triage:
-    """The triage verdict: is it danger now, and of which kinds."""
+    """The verdict on one message."""
 
     emergency: bool
-    categories: tuple[str, ...] = ()
+    caution: bool = False
+    categories: tuple[str, ...] = ()  # most urgent first
+    danger: float = 0.0
+    someone_else: bool = False  # the person at risk is not the sender
 
     @property
     def self_harm(self) -> bool:
         return SELF_HARM in self.categories
 
 
-def _cue_hits(text: str) -> list[str]:
-    totals: dict[str, float] = defaultdict(float)
-    for category, weight, rx in _CUES:
-        if rx.search(text):
-            totals[category] += weight
-    urgency = sum(w for w, rx in _URGENCY if rx.search(text))
-    dangers = [c for c, total in totals.items() if total >= 1]
-    urgency += len(dangers) > 1  # two kinds of danger at once (a beating, someone not moving)
-    boost = min(URGENCY_CAP, urgency)
-    return [c for c, total in totals.items() if total + boost * (c in dangers) >= CUE_THRESHOLD]
+def _ordered(categories) -> tuple[str, ...]:
+    unique = dict.fromkeys(categories)
+    return tuple(sorted(unique, key=lambda c: URGENCY_ORDER.index(c)))
 
 
-def _candidates(norm: str) -> list[str]:
-    found = [c for c, rx in _STRONG if rx.search(norm)]
-    if _GUARDS.search(norm):
-        return found
-    maybe = [c for c, rx in _GUARDED if rx.search(norm)] + _cue_hits(norm)
-    if _SETTINGS.search(norm):
-        maybe = [c for c in maybe if c == SELF_HARM]
-    return found + maybe
+def _about_someone_else(norm: str) -> bool:
+    """The message is about another person at risk (my friend took pills), not the sender."""
+    return bool(_SOMEONE_ELSE.search(norm)) and not re.search(
+        r"\b(i|je) (want|wanna|am going|will|veux|vais)\b|\bmy ?self\b", norm
+    )
 
 
-def triage(text: str) -> Triage:
-    """Flag danger now or imminent; categories say which replies apply."""
+def triage(text: str, analysis: Analysis | None = None) -> Triage:
+    """Danger now or imminent (emergency), maybe (caution), or not; the kinds of danger."""
     norm = normalize(text)
-    found = _candidates(_NOT_NOW.sub(" ", _SELF_HARM_TOPICS.sub(" ", norm)))
-    if _FICTION.search(norm):
-        found = [c for c in found if c == SELF_HARM]
-    cats = tuple(dict.fromkeys(found))
-    return Triage(emergency=bool(cats), categories=cats)
+    hits = floor(norm)
+    danger = analysis.danger if analysis else 0.0
+    emergency = bool(hits) or danger >= EMERGENCY_AT
+    if not emergency:
+        return Triage(False, caution=danger >= CAUTION_AT, danger=danger)
+    learned = analysis.categories[:1] if analysis and danger >= EMERGENCY_AT else ()
+    return Triage(True, False, _ordered([*hits, *learned]), danger, _about_someone_else(norm))

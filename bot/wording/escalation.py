@@ -25,9 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "If anyone is in danger, call 911.",
         "offer": "Would you like me to pass your message to your school's SRO through the "
         "main office? Reply YES or NO.",
-        "ask_message": "OK. Type the message you want the SRO to get (or CANCEL).",
-        "ask_school": "Which school is it? Type the school's name (or CANCEL).",
-        "school_again": "I could not find that school. Type its full name, or CANCEL.",
+        "ask_message": "OK. Type the message you want the SRO to get (or NEVER MIND).",
+        "ask_school": "Which school is it? Type the school's name (or NEVER MIND).",
+        "school_again": "I could not find that school. Type its full name, or NEVER MIND.",
         "consent_sms": "Should the office see who you are? 1) Share my number 2) Share my name "
         "3) Stay anonymous",
         "consent_other": "Should the office see who you are? 1) Share my name 2) Stay anonymous",
@@ -72,9 +72,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "de la police de Calgary. Si quelqu'un est en danger, appelez le 911.",
         "offer": "Voulez-vous que je transmette votre message à l'agent de votre école par "
         "le secrétariat? Répondez OUI ou NON.",
-        "ask_message": "D'accord. Écrivez le message pour l'agent (ou ANNULER).",
-        "ask_school": "De quelle école s'agit-il? Écrivez son nom (ou ANNULER).",
-        "school_again": "Je ne trouve pas cette école. Écrivez son nom complet, ou ANNULER.",
+        "ask_message": "D'accord. Écrivez le message pour l'agent (ou LAISSE TOMBER).",
+        "ask_school": "De quelle école s'agit-il? Écrivez son nom (ou LAISSE TOMBER).",
+        "school_again": "Je ne trouve pas cette école. Écrivez son nom complet, ou LAISSE TOMBER.",
         "consent_sms": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon numéro "
         "2) Partager mon nom 3) Rester anonyme",
         "consent_other": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon nom "

@@ -6,23 +6,32 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "emergency": "Call 911 now. This chat cannot send help.",
+        "caution": "If you or anyone else is in danger right now, call 911.",
         "weapon": "Get away from the danger if you can. Hide, lock or block the door, silence "
         "your phone and call 911 as soon as it is safe to talk.",
-        "threat": "Tell 911 exactly what was said or posted and who said it. Do not wait until "
-        "tomorrow.",
+        "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
+        "911 from outside. For smoke or a gas smell, get out first, then call.",
         "violence": "Get to a safe place and call 911. Do not step between people fighting.",
         "medical": "Call 911 and stay with the person. Do what the 911 call-taker tells you.",
-        "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
-        "911 from outside.",
+        "overdose": "Stay with the person. If they are not breathing or will not wake up, "
+        "tell the call-taker right away. You will not get in trouble for calling "
+        "for help.",
+        "intruder": "Stay out of sight, lock or block the door, do not confront anyone and call "
+        "911 when it is safe to talk.",
+        "abuse": "If someone is hurting you or about to, get to a safe place and call 911. It "
+        "is not your fault. Alberta's Child Intervention line is open 24/7: 1-800-638-0715.",
         "followed": "Go into a busy store or public place, stay near other people and call 911.",
-        "missing": "Tell 911 who is missing, what they wore, and where and when they were last "
-        "seen.",
-        "crime-in-progress": "Stay out of sight, do not confront anyone and call 911.",
-        "hazard": "Keep yourself safe first: do not go into the danger. Call 911 and tell them "
-        "exactly where you are.",
+        "missing-child": "Tell 911 who is missing, what they wore, and where and when they "
+        "were last seen.",
+        "vehicle": "Stay out of traffic, call 911 and tell them exactly where you are.",
+        "threat": "Tell 911 exactly what was said or posted and who said it. Do not wait until "
+        "tomorrow.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
         "to 686868).",
+        "self-harm-other": "Stay with them if you can, and call 911 now. Then call or text 9-8-8 "
+        "(Suicide Crisis Helpline) or Kids Help Phone at 1-800-668-6868 (text CONNECT to "
+        "686868) for support.",
         "not_sure": "Sorry, I am not sure I understood. Reply MENU to see what I can help with, "
         "or contact your school's main office to reach your School Resource Officer.",
         "did_you_mean": "Did you mean {options}? Reply with a number.",
@@ -35,25 +44,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Please type a question, or MENU to see what I can help with.",
     },
     "fr": {
-        "emergency": "Appelez le 911 maintenant. Ce clavardage ne peut pas envoyer d'aide.",
-        "weapon": "Éloignez-vous du danger si vous le pouvez. Cachez-vous, verrouillez ou "
-        "bloquez la porte, mettez votre téléphone en silencieux et appelez le 911 dès que "
-        "vous pouvez parler.",
-        "threat": "Dites au 911 exactement ce qui a été dit ou publié et par qui. N'attendez pas.",
-        "violence": "Mettez-vous en sécurité et appelez le 911. Ne vous interposez pas.",
-        "medical": "Appelez le 911 et restez avec la personne. Suivez les consignes du 911.",
-        "fire": "Sortez par la sortie sûre la plus proche, déclenchez l'alarme incendie et "
-        "appelez le 911 de l'extérieur.",
-        "missing": "Dites au 911 qui est disparu, comment la personne est habillée, où et quand "
-        "elle a été vue pour la dernière fois.",
-        "followed": "Entrez dans un commerce ou un lieu public achalandé, restez près "
-        "d'autres personnes et appelez le 911.",
-        "crime-in-progress": "Restez hors de vue, n'intervenez pas et appelez le 911.",
-        "hazard": "Protégez-vous d'abord : n'allez pas dans le danger. Appelez le 911 et dites "
-        "exactement où vous êtes.",
-        "self-harm": "Vous comptez, et vous n'êtes pas seul. Appelez ou textez le 9-8-8 "
-        "(ligne d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
-        "1-800-668-6868 (textez PARLER au 686868).",
+        "emergency": "Appelle le 911 maintenant. Ce clavardage ne peut pas envoyer d'aide.",
+        "caution": "Si toi ou une autre personne êtes en danger maintenant, appelle le 911.",
+        "weapon": "Éloigne-toi du danger si tu le peux. Cache-toi, verrouille ou bloque la "
+        "porte, mets ton téléphone en silencieux et appelle le 911 dès que tu peux parler.",
+        "fire": "Sors par la sortie sûre la plus proche, déclenche l'alarme incendie en sortant "
+        "et appelle le 911 de l'extérieur. Pour de la fumée ou une odeur de gaz, sors d'abord.",
+        "violence": "Mets-toi en sécurité et appelle le 911. Ne t'interpose pas.",
+        "medical": "Appelle le 911 et reste avec la personne. Suis les consignes du 911.",
+        "overdose": "Reste avec la personne. Si elle ne respire pas ou ne se réveille pas, "
+        "dis-le tout de suite au 911. Tu n'auras pas d'ennuis pour avoir "
+        "appelé à l'aide.",
+        "intruder": "Reste hors de vue, verrouille ou bloque la porte, n'interviens pas et "
+        "appelle le 911 dès que tu peux parler.",
+        "abuse": "Si quelqu'un te fait du mal ou va le faire, va dans un endroit sûr et appelle "
+        "le 911. Ce n'est pas de ta faute. Ligne de l'Alberta (Child Intervention), 24 h sur 24 : "
+        "1-800-638-0715.",
+        "followed": "Entre dans un commerce ou un lieu public achalandé, reste près d'autres "
+        "personnes et appelle le 911.",
+        "missing-child": "Dis au 911 qui est disparu, comment la personne est habillée, où et "
+        "quand elle a été vue pour la dernière fois.",
+        "vehicle": "Reste loin de la circulation, appelle le 911 et dis exactement où tu es.",
+        "threat": "Dis au 911 exactement ce qui a été dit ou publié et par qui. N'attends pas.",
+        "self-harm": "Tu comptes, et tu n'es pas seul·e. Appelle ou texte le 9-8-8 (ligne "
+        "d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
+        "1-800-668-6868 (ou par texto au 686868).",
+        "self-harm-other": "Reste avec la personne si tu le peux et appelle le 911 maintenant. "
+        "Ensuite, appelle ou texte le 9-8-8 ou Jeunesse, J'écoute au 1-800-668-6868 (ou par "
+        "texto au 686868) pour du soutien.",
         "not_sure": "Désolé, je n'ai pas bien compris. Répondez MENU pour voir les sujets, ou "
         "contactez le secrétariat de l'école pour joindre votre agent.",
         "did_you_mean": "Vouliez-vous dire {options}? Répondez avec un chiffre.",

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from bot.messages import Message, Reply
-from bot.triage import triage
-from webhooks.context import services
+from webhooks.context import Services, services
 from webhooks.http.inputs import BadInput, has_control_chars, object_from_json, require_mimetype
-from webhooks.http.rate_limit import PER_ADDRESS_FACTOR, RateLimiter
+from webhooks.http.rate_limit import PER_ADDRESS_FACTOR
 
 bp = Blueprint("web_chat", __name__)
 FIELDS = frozenset({"session", "text"})
@@ -60,18 +59,19 @@ def post_message() -> Response:
     require_mimetype(request, "application/json")
     data = object_from_json(request.get_data(), FIELDS)
     message = message_from_json(data, svc.config.max_text_chars)
-    _within_limits(svc.web_limiter, message)
+    _within_limits(svc, message)
     replies = svc.handle(message)
     return jsonify(replies=[json_from_reply(r) for r in replies])
 
 
-def _within_limits(limiter: RateLimiter, message: Message) -> None:
+def _within_limits(svc: Services, message: Message) -> None:
     """429 for a session or address sending too fast, except for an emergency: triage runs
     on every message, so a throttled sender in danger is still answered with 911."""
+    limiter = svc.web_limiter
     session_ok = limiter.allow(f"session:{message.sender}")
     address = f"address:{request.remote_addr}"
     address_ok = limiter.allow(address, limiter.per_minute * PER_ADDRESS_FACTOR)
-    if (session_ok and address_ok) or triage(message.text).emergency:
+    if (session_ok and address_ok) or svc.engine.assess(message.text).emergency:
         return
     key = f"session:{message.sender}" if not session_ok else address
     wait = limiter.seconds_left(key)

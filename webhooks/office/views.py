@@ -111,6 +111,8 @@ def school():
     """The SRO's usual days, dated exceptions and the current notice of this school."""
     with database().session() as s:
         row = s.get(School, g.user["school_id"])
+        if row is None:  # the account's school was removed while signed in
+            abort(404)
         error, status = "", 200
         if request.method == "POST":
             try:

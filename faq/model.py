@@ -1,0 +1,275 @@
+"""Learned understanding: a topic classifier (every topic and an off-topic class) and a danger
+classifier (emergency yes/no, and which kind), trained with scikit-learn from the labelled
+corpus and the knowledge base's phrasings.
+
+Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
+feeds a linear SVM for topics (probabilities from a softmax whose temperature is fitted on
+cross-validated scores) and logistic regressions for danger and its kind. Training is
+deterministic. Every model is linear, so what is kept is plain data: vocabularies, idf weights
+and one weight matrix, in a local cache named by the hash of everything it was trained from
+(corpus, knowledge base, topic list, this code, scikit-learn's version). Nothing is unpickled;
+answering a message is a dictionary lookup per n-gram and one small matrix product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from faq.corpus import CORPUS_DIR, Example, read_corpus
+from faq.loader import KnowledgeBase, read_topic_ids
+from faq.normalize import normalize
+
+OFFTOPIC = "_offtopic"
+MODEL_VERSION = "3"  # change when features or training change
+SEED = 0
+DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
+TEMPERATURES = np.linspace(0.5, 8.0, 31)
+_NUMBER = re.compile(r"\b(?!911\b)\d+\b")  # ages, grades, rooms: one token; 911 stays itself
+
+
+def _text(message: str) -> str:
+    """What the features see: normalized text with every number but 911 as 0."""
+    return _NUMBER.sub("0", normalize(message))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the models say about one message."""
+
+    topics: tuple[tuple[str, float], ...]  # best first; OFFTOPIC is one of them
+    danger: float  # probability of an emergency
+    categories: tuple[str, ...]  # kinds of danger, most likely first
+
+
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    return word, char
+
+
+class Models:
+    """The fitted linear models as plain arrays: weights (features x outputs) and biases, the
+    outputs being topics, then danger, then kinds of danger."""
+
+    def __init__(self, vocab: list[dict[str, int]], idf: np.ndarray, weights, bias, meta):
+        self.vocab, self.idf, self.weights, self.bias, self.meta = vocab, idf, weights, bias, meta
+        self.topics = meta["topics"]
+        self.categories = meta["categories"]
+        self.temperature = meta["temperature"]
+        word, char = _vectorizers()
+        self._analyzers = [word.build_analyzer(), char.build_analyzer()]
+
+    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and TF-IDF values (each vectorizer L2-normalized), as sklearn makes."""
+        norm = _text(text)
+        cols: list[int] = []
+        vals: list[float] = []
+        offset = 0
+        for analyzer, vocab in zip(self._analyzers, self.vocab, strict=True):
+            counts = Counter(vocab[g] for g in analyzer(norm) if g in vocab)
+            part = [
+                (offset + i, (1 + math.log(n)) * self.idf[offset + i]) for i, n in counts.items()
+            ]
+            length = math.sqrt(sum(v * v for _, v in part)) or 1.0
+            cols += [i for i, _ in part]
+            vals += [v / length for _, v in part]
+            offset += len(vocab)
+        return np.asarray(cols, dtype=np.int64), np.asarray(vals, dtype=np.float32)
+
+    def analyze(self, text: str) -> Analysis:
+        """Topic probabilities, danger probability and likely kinds of danger, in one pass."""
+        cols, vals = self._features(text)
+        scores = vals @ self.weights[cols] + self.bias
+        n = len(self.topics)
+        topic_scores = scores[:n] * self.temperature
+        probs = np.exp(topic_scores - topic_scores.max())
+        probs /= probs.sum()
+        order = np.argsort(-probs)[:5]
+        danger = 1.0 / (1.0 + math.exp(-float(scores[n])))
+        kinds = np.argsort(-scores[n + 1 :])[:2]
+        return Analysis(
+            tuple((self.topics[i], float(probs[i])) for i in order),
+            danger,
+            tuple(self.categories[i] for i in kinds),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write the arrays (.npz) and vocabularies (.json) atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {**self.meta, "vocab": self.vocab}
+        for suffix, write in (
+            (".npz", lambda f: np.savez(f, idf=self.idf, weights=self.weights, bias=self.bias)),
+            (".json", lambda f: f.write(json.dumps(meta).encode())),
+        ):
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+                write(out)
+            os.replace(out.name, path.with_suffix(suffix))
+
+    @classmethod
+    def read(cls, path: Path) -> Models | None:
+        """The models saved at path, or None when they are not there (never unpickles)."""
+        arrays, meta_file = path.with_suffix(".npz"), path.with_suffix(".json")
+        if not (arrays.is_file() and meta_file.is_file()):
+            return None
+        with np.load(arrays, allow_pickle=False) as data:
+            idf, weights, bias = data["idf"], data["weights"], data["bias"]
+        meta = json.loads(meta_file.read_text())
+        return cls(meta.pop("vocab"), idf, weights, bias, meta)
+
+
+# Replies to the bot's own prompts (menu digits, yes/no, commands): on their own they are neither
+# danger nor a question about any topic.
+PROMPT_REPLIES = (
+    *(str(n) for n in range(1, 13)),
+    *"yes no ok okay sure nope yep menu help more stop start status".split(),
+    *"oui non merci aide plus".split(),
+)
+
+
+def kb_examples(kb: KnowledgeBase) -> list[Example]:
+    """The knowledge base's phrasings, titles and off-topic lists as topic examples, and the
+    replies to the bot's own prompts as off-topic messages that are not danger."""
+    out = [Example(r, "en", None, False, kind="kb", batch="kb") for r in PROMPT_REPLIES]
+    for entry in kb.all_entries():
+        for text in (entry.title, *entry.questions):
+            out.append(Example(text, entry.lang, entry.id, False, kind="kb", batch="kb"))
+    for lang, phrases in kb.offtopic.items():
+        out += [Example(p, lang, None, False, kind="kb", batch="kb") for p in phrases]
+    return out
+
+
+def _per_class(svm: LinearSVC) -> tuple[np.ndarray, np.ndarray]:
+    """One weight row and bias per class (sklearn keeps a single row for two classes)."""
+    if len(svm.classes_) == 2:
+        return np.vstack([-svm.coef_, svm.coef_]), np.concatenate([-svm.intercept_, svm.intercept_])
+    return svm.coef_, svm.intercept_
+
+
+def _temperature(x, labels: list[str]) -> float:
+    """The softmax temperature that makes cross-validated SVM scores the best probabilities."""
+    classes = sorted(set(labels))
+    y = np.array([classes.index(label) for label in labels])
+    folds = min(3, int(np.bincount(y).min()))
+    if folds < 2:
+        return 1.0  # a class with one example: nothing to calibrate on
+    scores = np.zeros((len(labels), len(classes)))
+    for fit, held in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
+        svm = LinearSVC(C=0.5, random_state=SEED).fit(x[fit], y[fit])
+        coef, _ = _per_class(svm)
+        scores[np.ix_(held, svm.classes_)] = x[held] @ coef.T + _per_class(svm)[1]
+
+    def log_loss(t: float) -> float:
+        z = scores * t
+        z -= z.max(axis=1, keepdims=True)
+        return float(-(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    return float(min(TEMPERATURES, key=log_loss))
+
+
+def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> Models:
+    """Fit the features and the three classifiers on examples; with topics, examples of other
+    topics train only the danger classifier (a knowledge base without those topics)."""
+    word, char = _vectorizers()
+    norm = [_text(e.text) for e in examples]
+    x = hstack([word.fit_transform(norm), char.fit_transform(norm)]).tocsr()
+    known = set(topics) if topics is not None else {e.topic for e in examples}
+    topical = [
+        i
+        for i, e in enumerate(examples)
+        if e.topic_known and (e.topic in known if e.topic else not e.emergency)
+    ]
+    labels = [examples[i].topic or OFFTOPIC for i in topical]
+    topic = LinearSVC(C=0.5, random_state=SEED).fit(x[topical], labels)
+    danger = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
+    danger.fit(x, [e.emergency for e in examples])
+    kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
+    category = LogisticRegression(C=10.0, max_iter=3000)
+    category.fit(x[kinds], [examples[i].category for i in kinds])
+    topic_coef, topic_bias = _per_class(topic)
+    weights = np.hstack([topic_coef.T, danger.coef_.T, category.coef_.T]).astype(np.float32)
+    bias = np.concatenate([topic_bias, danger.intercept_, category.intercept_])
+    meta = {
+        "topics": [str(c) for c in topic.classes_],
+        "categories": [str(c) for c in category.classes_],
+        "temperature": _temperature(x[topical], labels),
+    }
+    idf = np.concatenate([word.idf_, char.idf_]).astype(np.float32)
+    vocab = [{g: int(i) for g, i in v.vocabulary_.items()} for v in (word, char)]
+    return Models(vocab, idf, weights, bias.astype(np.float32), meta)
+
+
+def fingerprint(kb_dir: Path, topics_file: Path, corpus_dir: Path = CORPUS_DIR) -> str:
+    """Hash of everything a model is trained from, and of the code that trains it."""
+    digest = hashlib.sha256()
+    for part in (MODEL_VERSION, sklearn.__version__, sys.version.split()[0]):
+        digest.update(part.encode())
+    files = [
+        *sorted(corpus_dir.glob("*.jsonl")),
+        *sorted(kb_dir.glob("*.yaml")),
+        topics_file,
+        Path(__file__),
+        Path(__file__).with_name("normalize.py"),
+    ]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+_LOADED: dict[Path, Models] = {}  # per process: each cache entry is read once
+
+
+def load_or_train(
+    kb: KnowledgeBase,
+    cache_dir: Path | None = None,
+    corpus_dir: Path = CORPUS_DIR,
+    say=lambda message: None,
+) -> Models:
+    """The cached models for exactly these inputs, trained (and cached) when missing."""
+    key = fingerprint(kb.directory, kb.topics_file, corpus_dir)
+    path = (cache_dir or DEFAULT_CACHE) / f"models-{key}"
+    if path not in _LOADED:
+        _LOADED[path] = Models.read(path) or _train_and_keep(kb, path, corpus_dir, say)
+    return _LOADED[path]
+
+
+def _train_and_keep(kb: KnowledgeBase, path: Path, corpus_dir: Path, say) -> Models:
+    say("sro-bot: training the language models (first start only; takes about 20 s)...")
+    started = time.perf_counter()
+    known = (*read_topic_ids(), *kb.topic_ids)
+    models = train(read_corpus(known, corpus_dir) + kb_examples(kb), kb.topic_ids)
+    say(f"sro-bot: models trained in {time.perf_counter() - started:.1f} s")
+    models.save(path)
+    return models
+
+
+def leave_one_batch_out(
+    examples: Sequence[Example], always: Sequence[Example] = ()
+) -> list[tuple[Example, Analysis]]:
+    """Each batch scored by models trained on every other batch (plus always, such as the
+    knowledge base's phrasings): figures for messages no model was trained on."""
+    out = []
+    for batch in sorted({e.batch for e in examples}):
+        held = [e for e in examples if e.batch == batch]
+        models = train([*(e for e in examples if e.batch != batch), *always])
+        out += [(e, models.analyze(e.text)) for e in held]
+    return out
