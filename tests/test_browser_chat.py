@@ -69,3 +69,18 @@ def test_emergency_reply_is_an_alert(page):
     question.fill("there is a kid with a knife in the cafeteria")
     question.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("911")
+
+
+def test_the_911_reminder_is_one_footer_not_in_every_bubble(page):
+    from playwright.sync_api import expect
+
+    question = page.get_by_label("Your question")
+    for text in ("what is the ycja", "is this chat private"):
+        question.fill(text)
+        question.press("Enter")
+    log = page.get_by_role("log")
+    expect(log.locator(".msg.bot")).to_have_count(2)
+    expect(page.locator("#reminder")).to_have_text(
+        "Emergency: 911. Non-emergency police: 403-266-1234."
+    )
+    expect(log.locator(".msg.bot", has_text="403-266-1234")).to_have_count(0)

@@ -228,3 +228,9 @@ def test_one_address_is_limited_across_sessions_and_a_proxy_hop_reveals_the_clie
             headers={"X-Forwarded-For": f"203.0.113.{i}"},
         )
         assert response.status_code == 200
+
+
+def test_emoji_with_zero_width_joiners_are_accepted(client):
+    response = ask(client, "someone has a knife 🤦‍♀️ 🏳️‍🌈")
+    assert response.status_code == 200
+    assert response.json["replies"][0]["emergency"]

@@ -40,12 +40,21 @@ def object_from_json(raw: bytes, allowed: frozenset[str] | None = None) -> dict:
     return data
 
 
+# Bidirectional overrides and isolates can make a message read differently from what it says.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in {"Cc", "Cf", "Cs"} and ch not in "\n\t"
+    """Control characters (but newline and tab), lone surrogates and bidi overrides. Other
+    format characters stay: zero-width joiners and tags are parts of emoji (🤦‍♀️, flags)."""
+    if ch in "\n\t":
+        return False
+    return unicodedata.category(ch) in {"Cc", "Cs"} or ch in _BIDI
 
 
 def has_control_chars(text: str) -> bool:
-    """True when text holds control, format or surrogate characters other than newline and tab."""
+    """True when text holds control or surrogate characters (other than newline and tab) or
+    bidi overrides."""
     return any(_is_control(ch) for ch in text)
 
 
