@@ -80,6 +80,7 @@ COMMANDS = {
     "statut": "status",
     "case status": "status",
 }
+LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
@@ -131,13 +132,15 @@ class Engine:
         channel = message.channel
         if not body:
             return self._plain(wording("empty", state.lang), state.lang), state
+        command = COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
+        if command in LEAVE_ANY_STEP and self.desk:
+            state = self.desk.leave(state)  # HELP, MENU, STATUS are never an answer to a step
         pending = self.desk.pending(body, state, message) if self.desk else None
         if pending:
             return pending
         picked = self._picked(body, state)
         if picked:
             return self._answer(picked, 1.0, state, channel)
-        command = COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
         if command == "status" and self.desk:
             return self.desk.status(state, message)
         if command and command != "status":

@@ -268,3 +268,20 @@ def test_no_prompt_asks_for_a_carrier_keyword():
     ]
     texts += [text for e in load().all_entries() for text in (e.short, e.long)]
     assert [t for t in texts if keyword.search(t)] == []
+
+
+@pytest.mark.parametrize("command", ["HELP", "menu", "Status"])
+def test_help_menu_and_status_leave_any_step(engine, schools_db, command):
+    chat = Chat(engine)
+    chat.say(UNSURE)
+    assert "Which school" in chat.last("yes")
+    answer = chat.last(command)
+    assert "could not find that school" not in answer
+    assert "Which school" not in chat.last("what is the ycja")  # the step is gone
+    assert all_cases(schools_db) == []
+
+
+def test_help_after_a_presence_question_is_the_help_answer(engine, schools_db):
+    chat = Chat(engine)
+    chat.say("is the sro in today")
+    assert "could not find that school" not in chat.last("HELP")

@@ -55,6 +55,12 @@ class Desk:
             return self._staff_sms(body, message, state)
         return None
 
+    @staticmethod
+    def leave(state: ConversationState) -> ConversationState:
+        """The state without a pending step (escalation or "which school?")."""
+        extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await")}
+        return replace(state, extra=extra)
+
     def pending(self, body: str, state: ConversationState, message: Message):
         """The next step of a conversation this desk started; or None."""
         if state.extra.get("await") == "presence-school":
