@@ -10,7 +10,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from bot.escalation import cases
-from bot.escalation.flow import Flow, Notifier, NullNotifier, plain, with_esc
+from bot.escalation.flow import Escalation, Flow, Notifier, NullNotifier, plain, with_esc
 from bot.messages import Message, Reply
 from bot.privacy import sender_key
 from bot.schools.directory import SchoolDirectory, SchoolInfo
@@ -142,7 +142,7 @@ class Desk:
             return [], state
         school = self.schools.match(body) or self.schools.get(state.extra.get("school", ""))
         if school is None:
-            esc = {"step": "school", "text": body, "urgent": True, "tries": 0}
+            esc = Escalation("school", body, urgent=True)
             ask = wording("urgent_ask_school", state.lang)
             return [Reply(ask, lang=state.lang, emergency=True)], with_esc(state, esc)
         reply, state = self.flow.open(message, state, school, body, urgent=True)

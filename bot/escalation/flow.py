@@ -1,14 +1,14 @@
 """The escalation conversation: offer, the message, the school, consent, then a case.
 
-Its place in the sender's state is ConversationState.extra["esc"]:
-{"step": "offer" | "message" | "school" | "consent" | "name", "text": ..., "urgent": ...}."""
+Where a sender is lives in an Escalation (kept as a dict under ConversationState.extra["esc"]);
+Flow.step dispatches on its step through an explicit table."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Protocol
+from dataclasses import asdict, dataclass, replace
+from typing import Literal, Protocol
 
 from bot.escalation.cases import NewCase, open_case
 from bot.messages import Message, Reply
@@ -58,12 +58,32 @@ def word_of(body: str) -> str:
     return body.strip().lower().strip(" .!?")
 
 
-def with_esc(state: ConversationState, esc: dict | None, **extra) -> ConversationState:
+Step = Literal["offer", "message", "school", "consent", "name"]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Where a sender is in the escalation conversation (kept as a dict in the state store)."""
+
+    step: Step
+    text: str = ""  # the message for the office (empty until given)
+    school: str = ""  # the school's slug once known
+    tries: int = 0  # school names not found so far
+    urgent: bool = False  # after an emergency: open an URGENT case as soon as the school is known
+
+    @classmethod
+    def of(cls, state: ConversationState) -> Escalation | None:
+        """The sender's escalation, if one is under way."""
+        data = state.extra.get("esc")
+        return cls(**data) if data else None
+
+
+def with_esc(state: ConversationState, esc: Escalation | None, **extra) -> ConversationState:
     """State with the escalation step replaced (None clears it) and other extra keys set."""
     data = {k: v for k, v in state.extra.items() if k != "esc"}
     data.update(extra)
     if esc is not None:
-        data["esc"] = esc
+        data["esc"] = asdict(esc)
     return replace(state, extra=data, pending_choices=())
 
 
@@ -91,12 +111,14 @@ class Flow:
 
     def offer(self, state: ConversationState, text: str) -> ConversationState:
         """Remember that the offer was made (text: the message to pass on, may be empty)."""
-        return with_esc(state, {"step": "offer", "text": text})
+        return with_esc(state, Escalation("offer", text))
 
     def step(self, body: str, state: ConversationState, message: Message):
         """Continue the conversation; None when the sender moved on to something else."""
-        esc = dict(state.extra["esc"])
-        if word_of(body) in CANCEL and esc["step"] != "offer":
+        esc = Escalation.of(state)
+        if esc is None:
+            return None
+        if word_of(body) in CANCEL and esc.step != "offer":
             return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
         steps = {
             "offer": self._offer,
@@ -105,7 +127,7 @@ class Flow:
             "consent": self._consent,
             "name": self._name,
         }
-        return steps[esc["step"]](body, esc, state, message)
+        return steps[esc.step](body, esc, state, message)
 
     def _offer(self, body, esc, state, message):
         answer = word_of(body)
@@ -113,36 +135,36 @@ class Flow:
             return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
         if answer not in YES:
             return None
-        if not esc["text"]:
-            return self._ask("ask_message", {**esc, "step": "message"}, state)
+        if not esc.text:
+            return self._ask("ask_message", replace(esc, step="message"), state)
         return self._after_message(esc, state, message)
 
     def _message(self, body, esc, state, message):
-        return self._after_message({**esc, "text": body.strip()}, state, message)
+        return self._after_message(replace(esc, text=body.strip()), state, message)
 
     def _after_message(self, esc, state, message):
         school = self.schools.get(state.extra.get("school", ""))
         if school is None:
-            return self._ask("ask_school", {**esc, "step": "school", "tries": 0}, state)
-        return self._ask_consent({**esc, "school": school.slug}, state, message)
+            return self._ask("ask_school", replace(esc, step="school", tries=0), state)
+        return self._ask_consent(replace(esc, school=school.slug), state, message)
 
     def _school(self, body, esc, state, message):
         school = self.schools.match(body)
-        if school is None and esc.get("tries", 0) + 1 >= MAX_TRIES:
+        if school is None and esc.tries + 1 >= MAX_TRIES:
             unknown = wording("unknown_school", state.lang)
             return plain(unknown, state.lang), with_esc(state, None)
         if school is None:
-            return self._ask("school_again", {**esc, "tries": esc.get("tries", 0) + 1}, state)
+            return self._ask("school_again", replace(esc, tries=esc.tries + 1), state)
         state = with_esc(state, esc, school=school.slug)
-        if esc.get("urgent"):
-            return self.open(message, state, school, esc["text"], urgent=True)
-        return self._ask_consent({**esc, "school": school.slug}, state, message)
+        if esc.urgent:
+            return self.open(message, state, school, esc.text, urgent=True)
+        return self._ask_consent(replace(esc, school=school.slug), state, message)
 
     def _ask_consent(self, esc, state, message):
         labels = tuple(wording(k, state.lang) for k in consent_keys(message.channel))
         key = "consent_sms" if message.channel == "sms" else "consent_other"
         reply = plain(wording(key, state.lang), state.lang, labels)
-        return reply, with_esc(state, {**esc, "step": "consent"})
+        return reply, with_esc(state, replace(esc, step="consent"))
 
     def _consent(self, body, esc, state, message):
         keys = consent_keys(message.channel)
@@ -150,15 +172,15 @@ class Flow:
         if index is None:
             return self._ask_consent(esc, state, message)
         if keys[index] == "share_name":
-            return self._ask("ask_name", {**esc, "step": "name"}, state)
-        school = self.schools.get(esc["school"])
-        return self.open(message, state, school, esc["text"], share=keys[index] == "share_number")
+            return self._ask("ask_name", replace(esc, step="name"), state)
+        school = self.schools.get(esc.school)
+        return self.open(message, state, school, esc.text, share=keys[index] == "share_number")
 
     def _name(self, body, esc, state, message):
-        school = self.schools.get(esc["school"])
-        return self.open(message, state, school, esc["text"], name=body.strip()[:MAX_NAME])
+        school = self.schools.get(esc.school)
+        return self.open(message, state, school, esc.text, name=body.strip()[:MAX_NAME])
 
-    def _ask(self, key: str, esc: dict, state: ConversationState):
+    def _ask(self, key: str, esc: Escalation, state: ConversationState):
         return plain(wording(key, state.lang), state.lang), with_esc(state, esc)
 
     def open(self, message, state, school: SchoolInfo | None, text, **how):
