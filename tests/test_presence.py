@@ -132,3 +132,27 @@ def test_an_emergency_reply_stays_first_and_unchanged_during_a_notice(ask, schoo
     replies = ask("there is a man with a gun at aspen ridge")
     assert replies[0].emergency and replies[0].text.startswith("Call 911 now.")
     assert "Notice" not in replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is the sro in on firday", "2026-12-04"),
+        ("is the officer there on sat", "2026-12-05"),
+        ("sunday?", "2026-12-06"),
+        ("thurs", "2026-12-03"),
+        ("fri", "2026-12-04"),
+        ("is the sro in on wed", "2026-12-02"),
+        ("next wednesday", "2026-12-09"),
+        ("mercredi prochain", "2026-12-09"),
+        ("dimanche", "2026-12-06"),
+        ("i sat with him at lunch", "2026-12-02"),
+        ("is the sro in today", "2026-12-02"),
+    ],
+)
+def test_the_day_asked_about(question, expected):
+    from datetime import date
+
+    from bot.schools.presence import day_asked
+
+    assert day_asked(question, date(2026, 12, 2)).isoformat() == expected  # a Wednesday

@@ -6,15 +6,22 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
+
 from bot.schools.directory import SchoolInfo
 from bot.wording.escalation import text as wording
 from faq.normalize import normalize
 
 CALGARY = ZoneInfo("America/Edmonton")
-_WEEKDAYS = {
-    **{w: i for i, w in enumerate("monday tuesday wednesday thursday friday".split())},
-    **{w: i for i, w in enumerate("lundi mardi mercredi jeudi vendredi".split())},
-}
+_DAY_NAMES = (
+    "monday tuesday wednesday thursday friday saturday sunday".split(),
+    "lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
+)
+_WEEKDAYS = {name: i for names in _DAY_NAMES for i, name in enumerate(names)}
+_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3}
+_ABBREVIATIONS |= {"fri": 4}
+_AFTER_ON = {"sat": 5, "sun": 6}  # also English words: a day only after "on", "this" or "next"
+_NEXT = frozenset({"next", "prochain", "prochaine"})
 
 
 def local_date(at: datetime) -> date:
@@ -22,14 +29,32 @@ def local_date(at: datetime) -> date:
     return at.astimezone(CALGARY).date()
 
 
+def _weekday(word: str, before: str) -> int | None:
+    """The weekday a word names: full names (misspelt ones too), abbreviations, sat/sun after
+    on, this or next."""
+    if word in _WEEKDAYS:
+        return _WEEKDAYS[word]
+    if word in _ABBREVIATIONS:
+        return _ABBREVIATIONS[word]
+    if word in _AFTER_ON and before in {"on", "this", "next"}:
+        return _AFTER_ON[word]
+    if len(word) >= 5:
+        found = process.extractOne(word, _WEEKDAYS.keys(), scorer=fuzz.ratio, score_cutoff=80)
+        return _WEEKDAYS[found[0]] if found else None
+    return None
+
+
 def day_asked(body: str, today: date) -> date:
-    """The day a question is about: tomorrow, a named weekday (the next one), else today."""
+    """The day a question is about: tomorrow, a named weekday (the coming one; "next" when it is
+    today's name means a week from now), else today."""
     words = normalize(body).split()
     if "tomorrow" in words or "demain" in words:
         return today + timedelta(days=1)
-    for word in words:
-        if word in _WEEKDAYS:
-            return today + timedelta(days=(_WEEKDAYS[word] - today.weekday()) % 7)
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+        day = _weekday(word, before)
+        if day is not None:
+            ahead = (day - today.weekday()) % 7
+            return today + timedelta(days=ahead or (7 if _NEXT & {before, after} else 0))
     return today
 
 
