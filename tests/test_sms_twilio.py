@@ -31,6 +31,9 @@ class RecordingEngine:
         self.seen.append(message)
         return self.engine.handle(message)
 
+    def assess(self, text: str):
+        return self.engine.assess(text)
+
 
 @pytest.fixture
 def form(payload) -> dict:
@@ -153,6 +156,15 @@ def test_opt_out_keywords_stop_everything_until_start(client, form, recording, w
     assert len(resumed) == 1 and "911" in resumed[0]
     assert texts(post(client, with_body(form, "is the sro here today", "SM" + "d" * 32)))
     assert len(recording.seen) == 1
+
+
+def test_an_emergency_from_an_opted_out_number_reaches_the_engine_but_sends_nothing(
+    client, form, recording
+):
+    texts(post(client, with_body(form, "STOP", "SM" + "a" * 32)))
+    danger = "there is a guy with a gun in the hallway at aspen ridge"
+    assert texts(post(client, with_body(form, danger, "SM" + "b" * 32))) == []
+    assert [m.text for m in recording.seen] == [danger]  # the desk opens the URGENT case
 
 
 def test_arret_confirms_in_french(client, form):

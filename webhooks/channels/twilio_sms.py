@@ -79,6 +79,8 @@ def texts_for(message: Message, svc: Services) -> list[str]:
         if word in sms_texts.OPT_IN:
             svc.optouts.opt_in(key)
             return [sms_texts.OPTED_IN["en"]]
+        if svc.assess(message.text).emergency:
+            svc.handle(message)  # the school's office is still told; the sender gets nothing
         logs.event("suppressed", channel="sms", sender=key, reason="opted out")
         return []
     if word in sms_texts.HELP:
