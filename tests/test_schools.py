@@ -132,6 +132,12 @@ def test_phone_numbers(text, expected):
     assert phone_from_text(text) == expected
 
 
+@pytest.mark.parametrize("text", ["403-555-010", "403-555-01011", "12345678", "call me"])
+def test_invalid_phone_numbers_are_refused(text):
+    with pytest.raises(ValueError, match="not a phone number"):
+        phone_from_text(text)
+
+
 @pytest.mark.parametrize(
     ("text", "slug"),
     [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import phonenumbers
 import yaml
 from sqlalchemy import select
 
@@ -49,13 +50,18 @@ class Row:
 
 
 def phone_from_text(text: str) -> str:
-    """E.164 from "403-555-0101", "(403) 555 0101" or "+1 403 555 0101"."""
-    digits = re.sub(r"\D", "", text)
-    if not text.strip().startswith("+") and len(digits) == 10:
-        digits = "1" + digits
-    if not (8 <= len(digits) <= 15) or re.search(r"[^\d\s().+-]", text):
-        raise ValueError(f"not a phone number: {text!r} (example: 403-555-0101)")
-    return "+" + digits
+    """E.164 from "403-555-0101", "(403) 555 0101" or "+1 403 555 0101", checked with the
+    phonenumbers library (numbers without a country code are read as Canadian)."""
+    problem = ValueError(f"not a phone number: {text!r} (example: 403-555-0101)")
+    if re.search(r"[^\d\s().+-]", text):
+        raise problem
+    try:
+        number = phonenumbers.parse(text, "CA")
+    except phonenumbers.NumberParseException:
+        raise problem from None
+    if not phonenumbers.is_valid_number(number):
+        raise problem
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def exceptions_from(value: object) -> list[tuple[date, bool, str]]:
