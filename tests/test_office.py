@@ -217,3 +217,12 @@ def test_audit_log_is_per_school(office_app, aspen):
     OfficeBrowser(office_app).login("crocus")
     page = aspen.get("/office/audit").get_data(as_text=True)
     assert page.count("<td>login</td>") == 1 and "crocus" not in page
+
+
+def test_a_head_request_never_signs_in_or_counts_as_a_failure(office_app):
+    client = office_app.test_client()
+    for _ in range(25):
+        response = client.head("/office/login", data={"username": "aspen", "password": PASSWORD})
+        assert response.status_code == 200
+    assert client.get("/office/").status_code in (302, 303)  # still signed out
+    assert OfficeBrowser(office_app).login("aspen").status_code in (302, 303)  # not locked out

@@ -35,6 +35,8 @@ def test_passwords_are_stored_hashed(schools_db):
         ("ok-name", "no-such-school", "a long enough secret", "school: no school 'no-such-school'"),
         ("x", "aspen-ridge-high-school", "a long enough secret", "username: 3-80 letters"),
         ("ok-name", "aspen-ridge-high-school", "short", "password: at least 12 characters"),
+        ("ok-name", "aspen-ridge-high-school", "aaaaaaaaaaaa", "password: too easy to guess"),
+        ("ok-name", "aspen-ridge-high-school", "password1234", "password: too easy to guess"),
     ],
 )
 def test_bad_accounts_are_refused(schools_db, username, school, password, message):

@@ -9,11 +9,14 @@ import re
 import sys
 from urllib.parse import urlsplit
 
+from zxcvbn import zxcvbn
+
 from bot.cli import build_parser, run
 from webhooks import demo
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
 MIN_PASSWORD = 12
+MIN_STRENGTH = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" for an online attack
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -142,6 +145,8 @@ def add_user(db, username: str, school_slug: str, password: str) -> None:
         raise ValueError("username: 3-80 letters, digits, . _ @ or -")
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+    if zxcvbn(password, user_inputs=[username, school_slug])["score"] < MIN_STRENGTH:
+        raise ValueError("password: too easy to guess (try four or more unrelated words)")
     with db.session() as session:
         school = session.scalar(select(School).where(School.slug == school_slug))
         if school is None:

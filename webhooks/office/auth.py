@@ -95,7 +95,7 @@ def _verify(username: str, password: str) -> tuple[int | None, int]:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in form; a failed or throttled attempt says so without saying which part."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask routes with GET): never a sign-in
         return render_template("office/login.html", error="")
     user_id, status = _verify(
         request.form.get("username", "")[:80], request.form.get("password", "")
