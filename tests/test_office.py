@@ -226,3 +226,10 @@ def test_a_head_request_never_signs_in_or_counts_as_a_failure(office_app):
         assert response.status_code == 200
     assert client.get("/office/").status_code in (302, 303)  # still signed out
     assert OfficeBrowser(office_app).login("aspen").status_code in (302, 303)  # not locked out
+
+
+def test_made_up_usernames_never_lock_a_real_account(office_app):
+    attacker = OfficeBrowser(office_app)
+    for n in range(25):
+        assert attacker.login(f"nobody-{n}", "guess").status_code == 401
+    assert OfficeBrowser(office_app).login("aspen").status_code == 302

@@ -67,27 +67,33 @@ def login_required(view: Callable) -> Callable:
     return wrapper
 
 
-def _too_many(s, buckets: list[str]) -> bool:
+def _failures(s, bucket: str) -> int:
     since = now() - WINDOW
-    for bucket, limit in zip(buckets, (MAX_FAILURES, MAX_FAILURES * 4), strict=True):
-        q = select(func.count()).where(LoginAttempt.bucket == bucket, LoginAttempt.at > since)
-        if s.scalar(q) >= limit:
-            return True
-    return False
+    q = select(func.count()).where(LoginAttempt.bucket == bucket, LoginAttempt.at > since)
+    return s.scalar(q) or 0
 
 
 def _verify(username: str, password: str) -> tuple[int | None, int]:
-    """(user id or None, HTTP status); failures are recorded, successes clear them."""
-    buckets = [f"user:{username.lower()}", f"addr:{request.remote_addr}"]
+    """(user id or None, HTTP status); failures are recorded, successes clear them.
+
+    The limits are kept apart: a real account locks after MAX_FAILURES wrong passwords for it;
+    made-up usernames count per client address, so a flood of them (behind a shared proxy, say)
+    never locks a real account. Past its limit an address gets the same 401 for made-up names,
+    without a password check, so the answer does not tell which usernames exist."""
+    user_bucket, address_bucket = f"user:{username.lower()}", f"addr:{request.remote_addr}"
     with database().session() as s:
-        if _too_many(s, buckets):
-            return None, 429
         user = s.scalar(select(StaffUser).where(StaffUser.username == username))
-        good = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-        if not (user and good):
-            s.add_all([LoginAttempt(bucket=b) for b in buckets])
+        if user is None:
+            if _failures(s, address_bucket) < MAX_FAILURES * 4:
+                check_password_hash(_DUMMY_HASH, password)  # the same work as a real check
+            s.add(LoginAttempt(bucket=address_bucket))
             return None, 401
-        s.execute(delete(LoginAttempt).where(LoginAttempt.bucket == buckets[0]))
+        if _failures(s, user_bucket) >= MAX_FAILURES:
+            return None, 429
+        if not check_password_hash(user.password_hash, password):
+            s.add(LoginAttempt(bucket=user_bucket))
+            return None, 401
+        s.execute(delete(LoginAttempt).where(LoginAttempt.bucket == user_bucket))
         s.add(AuditEntry(username=user.username, school_id=user.school_id, action="login"))
         return user.id, 200
 
