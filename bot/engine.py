@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import language
 from bot.messages import Message, Reply
 from bot.privacy import sender_key
 from bot.state import ConversationState, MemoryStore, StateStore
@@ -80,6 +79,7 @@ COMMANDS = {
     "statut": "status",
     "case status": "status",
 }
+SURE_OF_LANGUAGE = 0.7
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -104,18 +104,43 @@ class Engine:
         return triage(text, self.models.analyze(text))
 
     def handle(self, message: Message) -> list[Reply]:
-        """Every reply to one incoming message, in order."""
+        """Every reply to one incoming message, in order. If anything fails (the database is
+        down, say), a message about danger still gets its 911 reply: recognising danger needs
+        only the models, which are in memory."""
+        try:
+            return self._handle(message)
+        except Exception:
+            replies = self._emergency_alone(message.text.strip())
+            if not replies:
+                raise
+            return replies
+
+    def _emergency_alone(self, body: str) -> list[Reply]:
+        """The 911 reply, and a line saying the office could not be told, without any state."""
+        analysis = self.models.analyze(body)
+        verdict = triage(body, analysis)
+        if not verdict.emergency:
+            return []
+        lang = _language(analysis.french, "en")
+        note = Reply(wording("office_not_told", lang), emergency=True, lang=lang)
+        return [self._emergency(verdict, lang), note]
+
+    def _handle(self, message: Message) -> list[Reply]:
         key = sender_key(message.channel, message.sender)
         state = self.store.get(key)
         body = message.text.strip()
-        lang = language.detect(body, default=state.lang)
         relayed = self.desk.staff_relay(body, state, message) if self.desk else None
         if relayed:  # an office writing back about a case, not someone in danger
             reply, state = relayed
             self.store.put(key, state)
             return [reply]
         analysis = self.models.analyze(body)
+        lang = _language(analysis.french, state.lang)
         verdict = triage(body, analysis)
+        if verdict.emergency and self._command_of(body):
+            # HELP, AIDE, MENU...: the bot's own words, answered as such (with the 911 line
+            # first when the danger model hesitates: the caution band)
+            verdict = replace(verdict, emergency=False, caution=True)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
@@ -123,7 +148,7 @@ class Engine:
             return [self._emergency(verdict, lang), *urgent]  # the 911 reply always comes first
         reply, state = self._respond(body, replace(state, lang=lang), message, analysis)
         self.store.put(key, state)
-        if verdict.caution and reply.topic != "bot-help" and not _DIGIT.match(body):
+        if verdict.caution and not _DIGIT.match(body):
             opening = wording("caution", reply.lang)  # maybe danger: 911 first, then the answer
             reply = replace(reply, text=f"{opening}\n{reply.text}", caution=True)
         return [reply]
@@ -132,7 +157,7 @@ class Engine:
         channel = message.channel
         if not body:
             return self._plain(wording("empty", state.lang), state.lang), state
-        command = COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
+        command = self._command_of(body)
         if command in LEAVE_ANY_STEP and self.desk:
             state = self.desk.leave(state)  # HELP, MENU, STATUS are never an answer to a step
         pending = self.desk.pending(body, state, message) if self.desk else None
@@ -147,6 +172,11 @@ class Engine:
             return self._command(command, state, channel)
         reply, state = self._match(analysis, state, channel)
         return self.desk.decorate(reply, body, state, message) if self.desk else (reply, state)
+
+    @staticmethod
+    def _command_of(body: str) -> str | None:
+        """The command a message is (menu, help, status...), if it is one."""
+        return COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
 
     def _picked(self, body: str, state: ConversationState) -> str | None:
         m = _DIGIT.match(body)
@@ -223,6 +253,14 @@ class Engine:
         if verdict.self_harm:
             lines.append(wording("self-harm-other" if verdict.someone_else else "self-harm", lang))
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
+
+
+def _language(french: float, current: str) -> str:
+    """French or English when the language model is sure, else the conversation's language
+    ("ok", "1" and names say nothing about it)."""
+    if french >= SURE_OF_LANGUAGE:
+        return "fr"
+    return "en" if french <= 1 - SURE_OF_LANGUAGE else current
 
 
 def build_engine(

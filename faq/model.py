@@ -1,10 +1,10 @@
-"""Learned understanding: a topic classifier (every topic and an off-topic class) and a danger
-classifier (emergency yes/no, and which kind), trained with scikit-learn from the labelled
-corpus and the knowledge base's phrasings.
+"""Learned understanding: a topic classifier (every topic and an off-topic class), a danger
+classifier (emergency yes/no, and which kind) and a language classifier (French or English),
+trained with scikit-learn from the labelled corpus and the knowledge base's phrasings.
 
 Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
 feeds a linear SVM for topics (probabilities from a softmax whose temperature is fitted on
-cross-validated scores) and logistic regressions for danger and its kind. Training is
+cross-validated scores) and logistic regressions for danger, its kind and the language. Training is
 deterministic. Every model is linear, so what is kept is plain data: vocabularies, idf weights
 and one weight matrix, in a local cache named by the hash of everything it was trained from
 (corpus, knowledge base, topic list, this code, scikit-learn's version). Nothing is unpickled;
@@ -39,7 +39,7 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
-MODEL_VERSION = "3"  # change when features or training change
+MODEL_VERSION = "4"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -58,6 +58,7 @@ class Analysis:
     topics: tuple[tuple[str, float], ...]  # best first; OFFTOPIC is one of them
     danger: float  # probability of an emergency
     categories: tuple[str, ...]  # kinds of danger, most likely first
+    french: float = 0.5  # probability that the message is in French (else English)
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -68,7 +69,7 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 class Models:
     """The fitted linear models as plain arrays: weights (features x outputs) and biases, the
-    outputs being topics, then danger, then kinds of danger."""
+    outputs being topics, then danger, then French-or-English, then kinds of danger."""
 
     def __init__(self, vocab: list[dict[str, int]], idf: np.ndarray, weights, bias, meta):
         self.vocab, self.idf, self.weights, self.bias, self.meta = vocab, idf, weights, bias, meta
@@ -104,12 +105,13 @@ class Models:
         probs = np.exp(topic_scores - topic_scores.max())
         probs /= probs.sum()
         order = np.argsort(-probs)[:5]
-        danger = 1.0 / (1.0 + math.exp(-float(scores[n])))
-        kinds = np.argsort(-scores[n + 1 :])[:2]
+        danger, french = (1.0 / (1.0 + math.exp(-float(s))) for s in scores[n : n + 2])
+        kinds = np.argsort(-scores[n + 2 :])[:2]
         return Analysis(
             tuple((self.topics[i], float(probs[i])) for i in order),
             danger,
             tuple(self.categories[i] for i in kinds),
+            french,
         )
 
     def save(self, path: Path) -> None:
@@ -136,19 +138,26 @@ class Models:
         return cls(meta.pop("vocab"), idf, weights, bias, meta)
 
 
-# Replies to the bot's own prompts (menu digits, yes/no, commands): on their own they are neither
-# danger nor a question about any topic.
-PROMPT_REPLIES = (
-    *(str(n) for n in range(1, 13)),
-    *"yes no ok okay sure nope yep menu help more stop start status".split(),
-    *"oui non merci aide plus".split(),
-)
+# Replies to the bot's own prompts and greetings (menu digits, yes/no, commands): on their own
+# they are neither danger nor a question about any topic.
+PROMPT_REPLIES = {
+    "en": (
+        *(str(n) for n in range(1, 13)),
+        *"yes no ok okay sure nope yep menu help more stop start status info".split(),
+        *"hi hello hey thanks".split(),
+    ),
+    "fr": tuple("oui non merci aide plus bonjour salut allo sujets statut".split()),
+}
 
 
 def kb_examples(kb: KnowledgeBase) -> list[Example]:
     """The knowledge base's phrasings, titles and off-topic lists as topic examples, and the
     replies to the bot's own prompts as off-topic messages that are not danger."""
-    out = [Example(r, "en", None, False, kind="kb", batch="kb") for r in PROMPT_REPLIES]
+    out = [
+        Example(reply, lang, None, False, kind="kb", batch="kb")
+        for lang, replies in PROMPT_REPLIES.items()
+        for reply in replies
+    ]
     for entry in kb.all_entries():
         for text in (entry.title, *entry.questions):
             out.append(Example(text, entry.lang, entry.id, False, kind="kb", batch="kb"))
@@ -201,12 +210,14 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     topic = LinearSVC(C=0.5, random_state=SEED).fit(x[topical], labels)
     danger = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
     danger.fit(x, [e.emergency for e in examples])
+    french = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    french.fit(x, [e.lang == "fr" for e in examples])
     kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
     category = LogisticRegression(C=10.0, max_iter=3000)
     category.fit(x[kinds], [examples[i].category for i in kinds])
     topic_coef, topic_bias = _per_class(topic)
-    weights = np.hstack([topic_coef.T, danger.coef_.T, category.coef_.T]).astype(np.float32)
-    bias = np.concatenate([topic_bias, danger.intercept_, category.intercept_])
+    weights = np.hstack([topic_coef.T, danger.coef_.T, french.coef_.T, category.coef_.T])
+    bias = np.concatenate([topic_bias, danger.intercept_, french.intercept_, category.intercept_])
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": [str(c) for c in category.classes_],
@@ -214,7 +225,7 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     }
     idf = np.concatenate([word.idf_, char.idf_]).astype(np.float32)
     vocab = [{g: int(i) for g, i in v.vocabulary_.items()} for v in (word, char)]
-    return Models(vocab, idf, weights, bias.astype(np.float32), meta)
+    return Models(vocab, idf, weights.astype(np.float32), bias.astype(np.float32), meta)
 
 
 def fingerprint(kb_dir: Path, topics_file: Path, corpus_dir: Path = CORPUS_DIR) -> str:

@@ -234,3 +234,23 @@ def test_emoji_with_zero_width_joiners_are_accepted(client):
     response = ask(client, "someone has a knife 🤦‍♀️ 🏳️‍🌈")
     assert response.status_code == 200
     assert response.json["replies"][0]["emergency"]
+
+
+def test_danger_is_answered_with_911_even_when_the_database_is_down(make_app, engine):
+    from sqlalchemy.exc import OperationalError
+
+    class DownStore:
+        def get(self, key):
+            raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+        put = get
+
+    engine.store = DownStore()
+    client = make_app().test_client()
+    danger = client.post("/api/messages", json={"session": SESSION, "text": "someone has a gun"})
+    assert danger.status_code == 200
+    (first, note) = danger.json["replies"]
+    assert first["emergency"] and first["text"].startswith("Call 911 now")
+    assert "could not reach your school's office" in note["text"]
+    question = client.post("/api/messages", json={"session": SESSION, "text": "what is the ycja"})
+    assert question.status_code == 500 and question.json == {"error": "internal error"}

@@ -7,6 +7,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "emergency": "Call 911 now. This chat cannot send help.",
         "caution": "If you or anyone else is in danger right now, call 911.",
+        "office_not_told": "I could not reach your school's office just now. 911 is the "
+        "fastest help.",
         "weapon": "Get away from the danger if you can. Hide, lock or block the door, silence "
         "your phone and call 911 as soon as it is safe to talk.",
         "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
@@ -46,6 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "emergency": "Appelle le 911 maintenant. Ce clavardage ne peut pas envoyer d'aide.",
         "caution": "Si toi ou une autre personne êtes en danger maintenant, appelle le 911.",
+        "office_not_told": "Je n'ai pas pu joindre le secrétariat de ton école pour l'instant. "
+        "Le 911 est l'aide la plus rapide.",
         "weapon": "Éloigne-toi du danger si tu le peux. Cache-toi, verrouille ou bloque la "
         "porte, mets ton téléphone en silencieux et appelle le 911 dès que tu peux parler.",
         "fire": "Sors par la sortie sûre la plus proche, déclenche l'alarme incendie en sortant "
