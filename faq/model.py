@@ -3,12 +3,13 @@ classifier (emergency yes/no, and which kind) and a language classifier (French 
 trained with scikit-learn from the labelled corpus and the knowledge base's phrasings.
 
 Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
-feeds a linear SVM for topics (probabilities from a softmax whose temperature is fitted on
-cross-validated scores) and logistic regressions for danger, its kind and the language. Training is
-deterministic. Every model is linear, so what is kept is plain data: vocabularies, idf weights
-and one weight matrix, in a local cache named by the hash of everything it was trained from
-(corpus, knowledge base, topic list, this code, scikit-learn's version). Nothing is unpickled;
-answering a message is a dictionary lookup per n-gram and one small matrix product.
+feeds linear SVMs for topics (probabilities from a softmax whose temperature is fitted on
+cross-validated scores) and for the kinds of danger (only their ranking is used), and logistic
+regressions for danger and the language. Training is deterministic. Every model is linear, so
+what is kept is plain data: vocabularies, idf weights and one weight matrix, in a local cache
+named by the hash of everything it was trained from (corpus, knowledge base, topic list, this
+code, scikit-learn's version). Nothing is unpickled; answering a message is a dictionary lookup
+per n-gram and one small matrix product.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
-MODEL_VERSION = "4"  # change when features or training change
+MODEL_VERSION = "5"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -213,11 +214,12 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     french = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
     french.fit(x, [e.lang == "fr" for e in examples])
     kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
-    category = LogisticRegression(C=10.0, max_iter=3000)
+    category = LinearSVC(C=0.5, random_state=SEED)  # only its ranking of kinds is used
     category.fit(x[kinds], [examples[i].category for i in kinds])
     topic_coef, topic_bias = _per_class(topic)
-    weights = np.hstack([topic_coef.T, danger.coef_.T, french.coef_.T, category.coef_.T])
-    bias = np.concatenate([topic_bias, danger.intercept_, french.intercept_, category.intercept_])
+    kind_coef, kind_bias = _per_class(category)
+    weights = np.hstack([topic_coef.T, danger.coef_.T, french.coef_.T, kind_coef.T])
+    bias = np.concatenate([topic_bias, danger.intercept_, french.intercept_, kind_bias])
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": [str(c) for c in category.classes_],

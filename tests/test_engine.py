@@ -174,11 +174,30 @@ def test_help_words_give_the_help_answer(engine, word):
     assert reply.topic == "bot-help" and "911" in reply.text  # a bare HELP may be a cry for help
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known false alarm of the danger model (probability 0.58): in the corpus, 'change "
-    "room' comes with fights and assaults; more theft-in-a-change-room examples should fix it",
-)
 def test_a_theft_in_the_change_room_is_not_an_emergency(engine):
+    """Was a false alarm (danger 0.58) until batch b09 added thefts and past events; b09's
+    brief named a change-room theft as an example, so this is a regression check, not evidence."""
     reply = ask(engine, "sum1 stole my hoodie from the gym change room")
     assert not reply.emergency and reply.topic == "report-crime"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad hits me when he drinks",
+        "my friend told me her uncle touches her",
+        "mon père me frappe quand il boit",
+    ],
+)
+def test_a_disclosure_of_abuse_gets_the_abuse_answer_and_never_parents_contacted(engine, text):
+    reply = ask(engine, text)
+    assert reply.topic == "abuse" or reply.emergency
+    words = reply.full_text.lower()
+    assert "1-800-638-0715" in words or reply.emergency
+    assert "parent" not in words or "contact" not in words
+
+
+def test_sadness_gets_mental_health_and_a_complaint_gets_officer_concern(engine):
+    sad = ask(engine, "i feel really sad all the time and cant sleep")
+    assert sad.topic == "mental-health" and "1-800-668-6868" in sad.full_text
+    assert ask(engine, "the SRO was rude to me, how do I complain").topic == "officer-concern"
