@@ -266,7 +266,7 @@ def load_or_train(
 
 
 def _train_and_keep(kb: KnowledgeBase, path: Path, corpus_dir: Path, say) -> Models:
-    say("sro-bot: training the language models (first start only; takes about 20 s on two cores)...")
+    say("sro-bot: training the language models (first start only; about 20 s on two cores)...")
     started = time.perf_counter()
     known = (*read_topic_ids(), *kb.topic_ids)
     models = train(read_corpus(known, corpus_dir) + kb_examples(kb), kb.topic_ids)
