@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.messages import Message
 from bot.privacy import sender_key
+from bot.triage import URGENCY_ORDER
 from webhooks import logs
 from webhooks.channels.sms_parts import segments
 from webhooks.channels.sms_texts import OPT_IN, OPT_OUT
@@ -272,20 +273,7 @@ def test_a_retry_reaching_another_worker_is_not_processed_twice(make_app, form, 
     assert len(recording.seen) == 1
 
 
-SAFETY_KINDS = [
-    "weapon",
-    "fire",
-    "violence",
-    "medical",
-    "overdose",
-    "intruder",
-    "abuse",
-    "followed",
-    "missing-child",
-    "vehicle",
-    "threat",
-    "self-harm",
-]
+SAFETY_KINDS = URGENCY_ORDER  # every kind of danger that has its own fixed text
 PHONE = re.compile(r"\d[\d-]*\d")
 
 
