@@ -156,3 +156,21 @@ def test_the_day_asked_about(question, expected):
     from bot.schools.presence import day_asked
 
     assert day_asked(question, date(2026, 12, 2)).isoformat() == expected  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("question", "filler"),
+    [
+        ("is the sro at aspen ridge today", "Students stay in their rooms until released. "),
+        ("est-ce que l'agent est à Aspen Ridge aujourd'hui", "Les élèves restent en classe. "),
+    ],
+)
+def test_a_500_character_lockdown_notice_never_pushes_911_out_of_an_sms(
+    ask, schools_db, question, filler
+):
+    from webhooks.channels.sms_parts import MAX_SEGMENTS, segments, sms_text
+
+    long_notice = (filler * 40)[:500]
+    notice(schools_db, "aspen-ridge-high-school", long_notice, lockdown=True)
+    sent = sms_text(ask(question))
+    assert "911" in sent.split("\n")[-1] and segments(sent) <= MAX_SEGMENTS
