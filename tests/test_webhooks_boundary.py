@@ -87,3 +87,25 @@ def test_command_line_parsers_live_in_two_modules():
 @pytest.mark.parametrize("package", ["bot", "webhooks"])
 def test_top_level_of_a_package_stays_small(package):
     assert len(list((ROOT / package).glob("*.py"))) <= 10
+
+
+def test_library_logs_never_carry_exception_text():
+    import io
+    import logging
+
+    from webhooks import logs
+
+    stream = io.StringIO()
+    level = logging.getLogger().level
+    logs.configure_libraries(logging.WARNING, stream)
+    try:
+        raise ValueError("UNIQUE constraint failed: i took a lot of pills and want to die")
+    except ValueError:
+        logging.getLogger("huey").exception("Unhandled exception in task %s.", "abc")
+    finally:
+        for handler in list(logging.getLogger().handlers):
+            if isinstance(handler.formatter, logs.RedactedFormatter):
+                logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(level)
+    line = stream.getvalue()
+    assert '"error":"ValueError"' in line and "pills" not in line and "abc" not in line

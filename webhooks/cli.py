@@ -114,7 +114,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     config = load_env()
     logs.configure(config.log_level)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logs.configure_libraries(logging.WARNING)  # huey and SQLAlchemy, without exception text
     runtime = build_runtime(config)
     runtime.db.ready()
     workers = args.workers or runtime.queue.config.workers

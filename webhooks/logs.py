@@ -51,6 +51,34 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, separators=(",", ":"), default=str)
 
 
+class RedactedFormatter(logging.Formatter):
+    """Records of other libraries (huey, SQLAlchemy) as JSON lines without exception text or
+    traceback: an exception's message can hold SQL parameters, that is, a message's text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "event": "library",
+            "logger": record.name,
+            "message": str(record.msg)[:200],  # the format string, never its arguments
+        }
+        if record.exc_info and record.exc_info[0]:
+            line["error"] = record.exc_info[0].__name__
+        return json.dumps(line, separators=(",", ":"))
+
+
+def configure_libraries(level: int = logging.WARNING, stream=None) -> None:
+    """Every other logger (the root) through RedactedFormatter, at level, once per process."""
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, RedactedFormatter) for h in root.handlers):
+        handler = logging.StreamHandler(stream or sys.stderr)
+        handler.setFormatter(RedactedFormatter())
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
 def configure(level: str = "INFO", stream=None) -> None:
     """Send this package's records to stderr as JSON lines, once per process."""
     if not any(isinstance(h.formatter, JsonLineFormatter) for h in log.handlers):
