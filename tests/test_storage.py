@@ -115,3 +115,26 @@ def test_first_run_creates_the_sqlite_file_under_var(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
     assert (tmp_path / "var" / "sro-bot.db").is_file()
+
+
+def test_processes_starting_together_migrate_once(db_url):
+    """Four workers starting at once on an empty database: one migrates, none fails."""
+    import threading
+
+    errors: list[BaseException] = []
+    databases = [Database(db_url) for _ in range(4)]
+
+    def start(database: Database) -> None:
+        try:
+            database.ready()
+        except BaseException as exc:  # noqa: BLE001 (collected for the assertion)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(d,)) for d in databases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for database in databases:
+        database.dispose()
+    assert errors == []

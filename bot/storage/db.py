@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE = Path("var") / "sro-bot.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 7_274_210  # PostgreSQL advisory lock key held while migrating
 
 
 DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE}"
@@ -79,12 +81,35 @@ class Database:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creates every table on first run)."""
+    """Bring the schema to the newest migration (creates every table on first run). Processes
+    starting together migrate one at a time: a PostgreSQL advisory lock, or a file lock beside
+    a SQLite file; the later ones find the schema at head and do nothing."""
+    with _sqlite_file_lock(engine):
+        _upgrade(engine)
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # several workers starting at once: one
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
