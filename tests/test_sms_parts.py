@@ -47,3 +47,11 @@ def test_an_emergency_reply_is_never_cut():
 @pytest.mark.parametrize("text", ["", "   "])
 def test_nothing_to_send(text):
     assert sms_text([Reply(text)]) == ""
+
+
+def test_a_cut_never_falls_after_a_title_or_an_initial():
+    body = "Your SRO is Cst. B. Sample (badge 12). " + " ".join(
+        f"Sentence number {n} is here and says a little more." for n in range(20)
+    )
+    text = sms_text([Reply(body, reminder=REMINDER)])
+    assert "Cst. B. Sample (badge 12)." in text

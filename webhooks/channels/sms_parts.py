@@ -16,7 +16,11 @@ from faq import gsm
 MAX_SEGMENTS = 3
 URGENT_MAX_SEGMENTS = 10
 ELLIPSIS = "..."
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence ends at . ! or ? and a space, but not after an initial ("A.") or a title ("Cst.").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\bCst\.)(?<!\bSgt\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)"
+    r"(?<!\bSt\.)(?<!\bMrs\.)(?<!\bMme\.)(?<!\bvs\.)\s+"
+)
 
 
 def segments(text: str) -> int:
