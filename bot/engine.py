@@ -137,10 +137,10 @@ class Engine:
         analysis = self.models.analyze(body)
         lang = _language(analysis.french, state.lang)
         verdict = triage(body, analysis)
-        if verdict.emergency and self._command_of(body):
-            # HELP, AIDE, MENU...: the bot's own words, answered as such (with the 911 line
-            # first when the danger model hesitates: the caution band)
-            verdict = replace(verdict, emergency=False, caution=True)
+        if self._command_of(body):
+            # HELP, AIDE, MENU, THANKS...: the bot's own words, answered as such; the 911 line
+            # comes first only when the danger model took one for danger
+            verdict = replace(verdict, emergency=False, caution=verdict.emergency)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
@@ -213,7 +213,7 @@ class Engine:
         return reply, replace(state, last_topic=topic, pending_choices=())
 
     def _clarify(self, best: tuple[tuple[str, float], ...], state: ConversationState):
-        titles = tuple(self.kb.entry(topic, state.lang).title for topic, _ in best)
+        titles = tuple(self.kb.entry(topic, state.lang).title.rstrip("?") for topic, _ in best)
         options = f" {wording('or', state.lang)} ".join(
             f"{n}) {title}" for n, title in enumerate(titles, 1)
         )
@@ -249,9 +249,16 @@ class Engine:
         """911 first, then what to do for the two most urgent kinds of danger, then the crisis
         lines when anyone may hurt themselves (worded for a friend when it is someone else)."""
         lines = [wording("emergency", lang)]
-        lines += [wording(c, lang) for c in verdict.categories if c != "self-harm"][:2]
+        advice = [c for c in verdict.categories if c != "self-harm"]
+        if verdict.sender_at_risk:  # "stay with the person" is for a bystander
+            advice = [c for c in advice if c != "overdose"]
+        lines += [wording(c, lang) for c in advice][:2]
         if verdict.self_harm:
             lines.append(wording("self-harm-other" if verdict.someone_else else "self-harm", lang))
+        elif "overdose" in verdict.categories:  # pills may be taken on purpose
+            lines.append(
+                wording("self-harm" if verdict.sender_at_risk else "self-harm-other", lang)
+            )
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
 
 

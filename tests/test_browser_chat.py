@@ -84,3 +84,23 @@ def test_the_911_reminder_is_one_footer_not_in_every_bubble(page):
         "Emergency: 911. Non-emergency police: 403-266-1234."
     )
     expect(log.locator(".msg.bot", has_text="403-266-1234")).to_have_count(0)
+
+
+def test_suggestions_phone_links_and_labels_in_the_conversations_language(page):
+    from playwright.sync_api import expect
+
+    log = page.get_by_role("log")
+    suggestions = page.get_by_role("group", name="Try asking").get_by_role("button")
+    expect(suggestions).to_have_count(3)
+    suggestions.first.click()
+    expect(log.locator(".msg.bot")).to_have_count(1)
+    expect(page.get_by_role("group", name="Try asking")).to_have_count(0)
+    expect(page.locator("#reminder a[href='tel:911']")).to_have_count(1)
+
+    question = page.get_by_label("Your question")
+    question.fill("c'est quoi le numéro non urgent de la police?")
+    question.press("Enter")
+    expect(log.locator(".msg.bot")).to_have_count(2)
+    expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
+    expect(page.get_by_label("Ta question")).to_be_visible()
+    expect(log.locator(".msg.bot a[href='tel:4032661234']").first).to_be_visible()

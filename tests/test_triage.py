@@ -4,6 +4,7 @@ checked on their own examples."""
 
 import pytest
 
+from bot.messages import Message
 from bot.triage import SELF_HARM
 from bot.triage.rules import CANCELS, FLOOR, floor
 from faq.normalize import normalize
@@ -116,3 +117,39 @@ def test_self_harm_as_a_school_subject_is_not_flagged_but_a_plan_is(engine):
 def test_a_game_is_not_an_emergency_but_a_gun_at_a_game_is(engine):
     assert not engine.assess("lol i just got shot in fortnite again").emergency
     assert engine.assess("a guy has a gun at the basketball game right now").emergency
+
+
+# Found by a helper trying the product as new users (each now a floor rule or a data fix).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai envie de me suicider",
+        "jveux me suicider",
+        "je pense au suicide",
+        "my daughter is missing",
+        "ma fille a disparu",
+        "il y a un incendie dans l'ecole",
+        "quelqu'un a une arme a l'ecole",
+        "911",
+        "aidez moi",
+    ],
+)
+def test_messages_new_users_typed_are_emergencies(engine, text):
+    assert engine.assess(text).emergency
+
+
+def test_a_french_fire_gets_the_fire_advice_not_hiding(engine):
+    reply = engine.handle(Message("sms", "+15550001", "il y a un incendie dans l'ecole"))[0]
+    assert "Sors par la sortie" in reply.text and "Cache-toi" not in reply.text
+
+
+def test_an_overdose_always_carries_the_crisis_lines(engine):
+    for text in ("i have a bunch of my moms pills and i took them", "a kid is overdosing"):
+        reply = engine.handle(Message("sms", f"+1555{len(text)}", text))[0]
+        assert reply.emergency and "9-8-8" in reply.text and "686868" in reply.text
+
+
+def test_thanks_is_not_a_caution(engine):
+    for text in ("thanks", "ty", "merci"):
+        reply = engine.handle(Message("sms", "+15550003", text))[0]
+        assert not reply.caution and not reply.emergency

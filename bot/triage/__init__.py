@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.triage.rules import SELF_HARM, floor
+from bot.triage.rules import GENERIC, SELF_HARM, floor
 from faq.model import Analysis
 from faq.normalize import normalize
 
@@ -40,6 +40,13 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
+# The sender speaks of themselves: "i have my moms pills", "je veux...", "myself".
+_SENDER_AT_RISK = re.compile(
+    r"^(i|im|je|j)\b|\b(i|je|j) (want|wanna|am|will|have|took|swallowed|cant|veux|vais|ai)\b"
+    r"|\bmy ?self\b|\bme (tuer|suicider)\b"
+)
+
+
 @dataclass(frozen=True)
 class Triage:
     """The verdict on one message."""
@@ -49,6 +56,7 @@ class Triage:
     categories: tuple[str, ...] = ()  # most urgent first
     danger: float = 0.0
     someone_else: bool = False  # the person at risk is not the sender
+    sender_at_risk: bool = False  # the sender speaks of themselves ("i took...", "je veux...")
 
     @property
     def self_harm(self) -> bool:
@@ -62,9 +70,7 @@ def _ordered(categories) -> tuple[str, ...]:
 
 def _about_someone_else(norm: str) -> bool:
     """The message is about another person at risk (my friend took pills), not the sender."""
-    return bool(_SOMEONE_ELSE.search(norm)) and not re.search(
-        r"\b(i|je) (want|wanna|am going|will|veux|vais)\b|\bmy ?self\b", norm
-    )
+    return bool(_SOMEONE_ELSE.search(norm)) and not _SENDER_AT_RISK.search(norm)
 
 
 def triage(text: str, analysis: Analysis | None = None) -> Triage:
@@ -76,4 +82,6 @@ def triage(text: str, analysis: Analysis | None = None) -> Triage:
     if not emergency:
         return Triage(False, caution=danger >= CAUTION_AT, danger=danger)
     learned = analysis.categories[:1] if analysis and danger >= EMERGENCY_AT else ()
-    return Triage(True, False, _ordered([*hits, *learned]), danger, _about_someone_else(norm))
+    kinds = [c for c in hits if c != GENERIC] or list(learned)  # a rule's kind over a guess
+    at_risk = bool(_SENDER_AT_RISK.search(norm))
+    return Triage(True, False, _ordered(kinds), danger, _about_someone_else(norm), at_risk)

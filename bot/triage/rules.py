@@ -22,9 +22,10 @@ ABUSE = "abuse"
 SELF_HARM = "self-harm"
 OVERDOSE = "overdose"
 FOLLOWED = "followed"
+GENERIC = "generic"  # a bare call for help: 911 first, no advice for a kind we do not know
 EVERY = frozenset(
     {WEAPON, VIOLENCE, MEDICAL, FIRE, INTRUDER, THREAT, MISSING, VEHICLE, ABUSE, SELF_HARM}
-    | {OVERDOSE, FOLLOWED}
+    | {OVERDOSE, FOLLOWED, GENERIC}
 )
 
 
@@ -70,9 +71,15 @@ FLOOR = (
     ),
     Rule(
         SELF_HARM,
-        r"\b(je|j) (veux|vais|voudrais) (mourir|me tuer|me suicider|en finir)\b",
+        r"\b(je|j) ?(veux|vais|voudrais) (mourir|me tuer|me suicider|en finir)\b",
         "je veux me suicider",
     ),
+    Rule(
+        SELF_HARM,
+        r"\b(envie de|pense a|penser a) (me suicider|mourir|me tuer)\b|\bme suicider\b",
+        "j'ai envie de me suicider",
+    ),
+    Rule(SELF_HARM, r"\b(je )?pense (au|a) suicide\b", "je pense au suicide"),
     # weapons used now
     Rule(WEAPON, r"\b(gun ?shots?|shots fired|active shooter)\b", "I heard gunshots at school"),
     Rule(
@@ -81,6 +88,11 @@ FLOOR = (
         "a kid just pulled out a knife in the cafeteria",
     ),
     Rule(WEAPON, r"\bcoups? de feu\b", "j'entends des coups de feu"),
+    Rule(
+        WEAPON,
+        r"\b(quelqu ?un|un gars|un homme|un eleve|il) a (une|un) (arme|fusil|pistolet|couteau)\b",
+        "quelqu'un a une arme a l'ecole",
+    ),
     # someone hurt now
     Rule(VIOLENCE, r"\b(just|has been|got|been) (stabbed|shot)\b(?! down)", "he just got stabbed"),
     Rule(
@@ -95,10 +107,20 @@ FLOOR = (
     ),
     Rule(MEDICAL, r"\b(unconscious|unresponsive)\b", "a kid is unconscious in the hallway"),
     Rule(OVERDOSE, r"\b(overdosed|overdosing)\b", "my friend overdosed"),
+    # a child missing now
+    Rule(
+        MISSING,
+        r"\b(my|our) (son|daughter|child|kid|little (brother|sister)|\d+ year old) "
+        r"(is|has gone|went|has been) missing\b|\b(mon|ma) (fils|fille|enfant) (a|est) disparue?\b",
+        "my daughter is missing",
+    ),
+    # a bare call for help
+    Rule(GENERIC, r"^(911|911 help|help 911|sos|help me|aidez moi|aide moi|au secours)$", "911"),
     # fire, being followed
     Rule(
         FIRE,
-        r"\b(is|school is|house is) on fire\b|\bthere is a fire (in|at)\b",
+        r"\b(is|school is|house is) on fire\b|\bthere is a fire (in|at)\b|"
+        r"\b(un incendie|le feu) (a|dans|au)\b",
         "there is a fire at aspen ridge",
     ),
     Rule(
@@ -129,9 +151,19 @@ CANCELS = (
         "what should i do if someone is pointing a gun at us",
     ),
     Cancel(
+        _NOT_SELF_HARM,
+        r"\b(si quelqu ?un|que faire si|qu est ce qu (on|il) fait si|et si|arrive si)\b",
+        "qu'est-ce qui arrive si quelqu'un a une arme a l'ecole",
+    ),
+    Cancel(
         frozenset({SELF_HARM}),
         r"\b(die|dying) (of|from) (embarrassment|boredom|laughter|laughing|cringe)\b",
         "i want to die of embarrassment",
+    ),
+    Cancel(
+        frozenset({SELF_HARM}),
+        r"\b(ne )?(vais|veux|pense) pas (me suicider|mourir|me tuer)\b",
+        "je ne vais pas me suicider, je suis juste fatigue",
     ),
 )
 

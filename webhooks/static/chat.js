@@ -22,10 +22,47 @@
     return id;
   }
 
+  // The page's own words, in the language of the latest reply.
+  var LABELS = {
+    en: { question: "Your question", send: "Send", sending: "Sending…",
+          empty: "Please type a question first.", choose: "Choose one",
+          banner: "Emergency? Call 911.", suggestions: "Try asking" },
+    fr: { question: "Ta question", send: "Envoyer", sending: "Envoi…",
+          empty: "Écris d'abord une question.", choose: "Choisis",
+          banner: "Urgence? Appelle le 911.", suggestions: "Essaie" }
+  };
+  var SUGGESTIONS = ["Is the SRO at my school today?", "How do I report bullying?",
+                     "What happens in a lockdown drill?"];
+  var words = LABELS.en;
+
+  function useLanguage(lang) {
+    words = LABELS[lang] || LABELS.en;
+    document.documentElement.lang = LABELS[lang] ? lang : "en";
+    document.querySelector("label[for=question]").textContent = words.question;
+    sendButton.textContent = words.send;
+    document.querySelector("#emergency strong").textContent = words.banner;
+  }
+
+  // Text with every phone number as a tel: link (built as nodes: no HTML from the server).
+  var PHONE = /(\+?1?[ -]?\d{3}[ -]\d{3}[ -]\d{4}|\b9-8-8\b|\b911\b|\b686868\b)/g;
+  function fill(element, text) {
+    var last = 0;
+    text.replace(PHONE, function (match, _group, offset) {
+      element.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = document.createElement("a");
+      link.href = "tel:" + match.replace(/[^\d+]/g, "");
+      link.textContent = match;
+      element.appendChild(link);
+      last = offset + match.length;
+      return match;
+    });
+    element.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function bubble(kind, text, lang) {
     var div = document.createElement("div");
     div.className = "msg " + kind;
-    div.textContent = text;
+    fill(div, text);
     if (lang) { div.lang = lang; }
     log.appendChild(div);
     div.scrollIntoView({ block: "nearest" });
@@ -36,7 +73,7 @@
     var group = document.createElement("div");
     group.className = "choices";
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Choose one");
+    group.setAttribute("aria-label", words.choose);
     choices.forEach(function (label, i) {
       var button = document.createElement("button");
       button.type = "button";
@@ -52,6 +89,7 @@
   }
 
   function showReplies(replies) {
+    if (replies.length) { useLanguage(replies[replies.length - 1].lang); }
     replies.forEach(function (reply) {
       var div = bubble(reply.emergency ? "bot urgent" : "bot", reply.text, reply.lang);
       if (reply.emergency) { div.setAttribute("role", "alert"); }
@@ -69,16 +107,35 @@
       footer.className = "reminder";
       log.parentNode.insertBefore(footer, log.nextSibling);
     }
-    footer.textContent = text;
+    footer.textContent = "";
+    fill(footer, text);
     if (lang) { footer.lang = lang; }
   }
 
   function setBusy(busy) {
     sendButton.disabled = busy;
-    status.textContent = busy ? "Sending…" : "";
+    status.textContent = busy ? words.sending : "";
+  }
+
+  // Three questions to start with, on an empty chat; gone once anything is sent.
+  function showSuggestions() {
+    var group = document.createElement("div");
+    group.className = "choices suggestions";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", words.suggestions);
+    SUGGESTIONS.forEach(function (question) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = question;
+      button.addEventListener("click", function () { send(question, question); });
+      group.appendChild(button);
+    });
+    form.parentNode.insertBefore(group, form.nextSibling);  // after the input in tab order
   }
 
   function send(text, shown) {
+    var suggestions = document.querySelector(".suggestions");
+    if (suggestions) { suggestions.remove(); }
     bubble("user", shown);
     setBusy(true);
     return fetch("api/messages", {
@@ -100,11 +157,12 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) {
-      status.textContent = "Please type a question first.";
+      status.textContent = words.empty;
       input.focus();
       return;
     }
     input.value = "";
     send(text, text);
   });
+  showSuggestions();
 }());
