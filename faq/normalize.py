@@ -1,4 +1,5 @@
-"""Text normalization shared by triage and the matcher: case, accents, punctuation, shorthand."""
+"""Text normalization shared by the models, the floor rules and school matching: case, accents,
+punctuation, shorthand."""
 
 from __future__ import annotations
 
@@ -120,8 +121,3 @@ def normalize(text: str) -> str:
     text = _PHRASE_RE.sub(lambda m: SHORTHAND[m.group(1)], _clean(text)).replace("-", " ")
     words = [SHORTHAND.get(w, w) for w in (_squeeze(w) for w in text.split())]
     return " ".join(words)
-
-
-def tokens(text: str) -> list[str]:
-    """The normalized words of a text."""
-    return normalize(text).split()
