@@ -33,6 +33,12 @@ class Chat:
         return self.say(text)[-1].text
 
 
+def anonymous_case_at_aspen_ridge(chat: Chat) -> None:
+    """The unsure question, yes, the school, stay anonymous: case SRO-1001 is opened."""
+    for text in (UNSURE, "yes", "aspen ridge", "3"):
+        chat.say(text)
+
+
 @pytest.fixture
 def notifier() -> RecordingNotifier:
     return RecordingNotifier()
@@ -142,10 +148,7 @@ def test_an_unknown_school_twice_gives_up_and_points_to_the_office(engine, schoo
 def test_status_before_and_after_the_office_acts(engine, schools_db):
     chat = Chat(engine)
     assert chat.last("status").startswith("You have no case")
-    chat.say(UNSURE)
-    chat.say("yes")
-    chat.say("aspen ridge")
-    chat.say("3")
+    anonymous_case_at_aspen_ridge(chat)
     assert chat.last("STATUS").startswith(
         "Case SRO-1001 (Aspen Ridge High School): sent, waiting for the office."
     )
@@ -193,10 +196,7 @@ def test_the_urgent_alert_says_so(engine, schools_db):
 
 def test_the_office_answers_by_sms_with_the_case_number(engine, schools_db, notifier):
     chat = Chat(engine)
-    chat.say(UNSURE)
-    chat.say("yes")
-    chat.say("aspen ridge")
-    chat.say("3")
+    anonymous_case_at_aspen_ridge(chat)
     office = Chat(engine, sender="+14035550101")
     assert office.last("SRO-1001 Thanks, the SRO will find you at lunch.").startswith(
         "Sent to the sender of case SRO-1001."
@@ -212,10 +212,7 @@ def test_the_office_answers_by_sms_with_the_case_number(engine, schools_db, noti
 
 def test_a_case_number_from_another_phone_is_not_a_staff_reply(engine, schools_db):
     chat = Chat(engine)
-    chat.say(UNSURE)
-    chat.say("yes")
-    chat.say("aspen ridge")
-    chat.say("3")
+    anonymous_case_at_aspen_ridge(chat)
     stranger = Chat(engine, sender="+14035550177")
     assert "Sent to the sender" not in stranger.last("SRO-1001 give me their number")
     assert ("relay", "sms", STUDENT) not in deliveries(schools_db)
@@ -238,10 +235,7 @@ def test_the_cli_desk_answers_but_never_opens_cases(schools_db, knowledge_base):
 
 def test_an_office_reply_about_danger_is_relayed_not_triaged(engine, schools_db, notifier):
     chat = Chat(engine)
-    chat.say(UNSURE)
-    chat.say("yes")
-    chat.say("aspen ridge")
-    chat.say("3")
+    anonymous_case_at_aspen_ridge(chat)
     office = Chat(engine, sender="+14035550101")
     answer = office.last("SRO-1001 We know about the knife, the SRO is with him now")
     assert answer.startswith("Sent to the sender of case SRO-1001.")
