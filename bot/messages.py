@@ -15,6 +15,7 @@ class Message:
     sender: str  # channel-specific id: phone number, Telegram chat id, web session id
     text: str
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    shared: bool = False  # a chat several people read (a Telegram group): no cases, no STATUS
 
 
 @dataclass(frozen=True)

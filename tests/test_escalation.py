@@ -23,11 +23,14 @@ UNSURE = "the bus driver was rude to me this morning"
 class Chat:
     """One sender talking to a real engine whose desk records what it would send."""
 
-    def __init__(self, engine: Engine, channel: str = "sms", sender: str = STUDENT):
-        self.engine, self.channel, self.sender = engine, channel, sender
+    def __init__(
+        self, engine: Engine, channel: str = "sms", sender: str = STUDENT, shared: bool = False
+    ):
+        self.engine, self.channel, self.sender, self.shared = engine, channel, sender, shared
 
     def say(self, text: str):
-        return self.engine.handle(Message(self.channel, self.sender, text, WHEN))
+        message = Message(self.channel, self.sender, text, WHEN, shared=self.shared)
+        return self.engine.handle(message)
 
     def last(self, text: str) -> str:
         return self.say(text)[-1].text
@@ -279,3 +282,12 @@ def test_help_after_a_presence_question_is_the_help_answer(engine, schools_db):
     chat = Chat(engine)
     chat.say("is the sro in today")
     assert "could not find that school" not in chat.last("HELP")
+
+
+def test_a_telegram_group_gets_answers_but_no_offer_cases_or_status(engine, schools_db):
+    group = Chat(engine, channel="telegram", sender="-1001234", shared=True)
+    (answer,) = group.say(UNSURE)
+    assert "pass your message" not in answer.text
+    assert "Which school" not in group.last("yes")
+    assert "message me directly" in group.last("STATUS")
+    assert all_cases(schools_db) == []

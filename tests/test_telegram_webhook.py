@@ -195,3 +195,15 @@ def test_without_a_stand_in_the_real_api_host_is_used_and_the_guard_blocks_it():
             client.send_message(int(CHAT_ID), "hello")
     finally:
         client.close()
+
+
+def test_a_group_message_is_marked_shared_and_a_private_one_is_not(update):
+    from telegram import Update
+
+    from webhooks.channels.telegram_updates import message_from_tg
+
+    private = update("message")
+    group = json.loads(json.dumps(private))
+    group["message"]["chat"] = {"id": -1001234, "title": "Grade 8", "type": "supergroup"}
+    assert not message_from_tg(Update.de_json(private, None).message).shared
+    assert message_from_tg(Update.de_json(group, None).message).shared

@@ -81,7 +81,7 @@ class Desk:
             reply, state = self._presence(reply, body, school, state, message)
         elif reply.topic is None and self.cases:
             self._unanswered(body, school, reply, state)
-        if self.cases and self._offers(reply, body):
+        if self.cases and not message.shared and self._offers(reply, body):
             text = body if reply.topic is None else ""
             reply = replace(reply, text=f"{reply.text} {wording('offer', reply.lang)}")
             state = self.flow.offer(state, text)
@@ -124,7 +124,9 @@ class Desk:
         return self._noticed(reply, school, message), state
 
     def status(self, state: ConversationState, message: Message):
-        """The sender's latest cases and the latest staff reply on each."""
+        """The sender's latest cases and the latest staff reply on each (never in a group)."""
+        if message.shared:
+            return plain(wording("private_only", state.lang), state.lang), state
         found = cases.cases_of_sender(self.db, sender_key(message.channel, message.sender))
         if not found:
             return plain(wording("no_cases", state.lang), state.lang), state

@@ -38,6 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "opened": "Thanks. Your message is case {number} for {school}'s main office, which will "
         "pass it to the SRO. Reply STATUS to check on it. If anyone is in danger, call 911.",
         "cancelled": "OK, I did not send anything.",
+        "private_only": "In a group I answer questions only. To reach your SRO or check a "
+        "case, message me directly.",
         "no_cases": "You have no case with a school office. If you want to reach your SRO, "
         "ask me to contact the SRO.",
         "status_line": "Case {number} ({school}): {status}.",
@@ -87,6 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "{school}, qui le transmettra à l'agent. Répondez STATUT pour le suivre. Si quelqu'un "
         "est en danger, appelez le 911.",
         "cancelled": "D'accord, je n'ai rien envoyé.",
+        "private_only": "Dans un groupe, je réponds seulement aux questions. Pour joindre ton "
+        "agent ou suivre un dossier, écris-moi directement.",
         "no_cases": "Vous n'avez aucun dossier auprès d'un secrétariat.",
         "status_line": "Dossier {number} ({school}) : {status}.",
         "status_reply": " Dernière réponse : {reply}",

@@ -48,7 +48,13 @@ def text_from_tg(tg: TgMessage) -> str:
 
 def message_from_tg(tg: TgMessage) -> Message:
     """An engine Message from a Telegram message."""
-    return Message("telegram", str(tg.chat_id), text_from_tg(tg), tg.date or datetime.now(UTC))
+    when = tg.date or datetime.now(UTC)
+    return Message("telegram", str(tg.chat_id), text_from_tg(tg), when, shared=_shared(tg.chat))
+
+
+def _shared(chat) -> bool:
+    """Groups and channels: what one member starts there, every member would see."""
+    return chat is not None and chat.type != "private"
 
 
 def message_from_callback(query: CallbackQuery) -> Message | None:
@@ -56,8 +62,9 @@ def message_from_callback(query: CallbackQuery) -> Message | None:
     data = query.data or ""
     if not (data.isascii() and data.isdigit() and len(data) <= 2):
         return None
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    return Message("telegram", str(chat_id), data, datetime.now(UTC))
+    chat = query.message.chat if query.message else None
+    chat_id = chat.id if chat else query.from_user.id
+    return Message("telegram", str(chat_id), data, datetime.now(UTC), shared=_shared(chat))
 
 
 def text_within_limit(reply: Reply, limit: int = MAX_CHARS) -> str:
