@@ -58,23 +58,12 @@ def test_state_round_trips_and_survives_a_new_connection(db):
 def test_first_writes_of_one_sender_from_many_threads_do_not_collide(db):
     """Two first messages of one sender on two workers both try to create the row."""
     states = [ConversationState(last_topic=f"t{i}") for i in range(8)]
-    go = threading.Barrier(len(states))
-    errors = []
 
     def write(state):
-        go.wait()
-        try:
-            SqlStateStore(db).put("same-sender", state)
-            SqlOptOutStore(db).opt_out("same-sender")
-        except Exception as exc:  # noqa: BLE001  (collected and reported below)
-            errors.append(exc)
+        SqlStateStore(db).put("same-sender", state)
+        SqlOptOutStore(db).opt_out("same-sender")
 
-    threads = [threading.Thread(target=write, args=(state,)) for state in states]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_when_run_together(write, states) == []
     assert SqlStateStore(db).get("same-sender") in states
     assert SqlOptOutStore(db).keys() == ["same-sender"]
 
@@ -119,22 +108,28 @@ def test_first_run_creates_the_sqlite_file_under_var(tmp_path):
 
 def test_processes_starting_together_migrate_once(db_url):
     """Four workers starting at once on an empty database: one migrates, none fails."""
-    import threading
-
-    errors: list[BaseException] = []
     databases = [Database(db_url) for _ in range(4)]
+    errors = errors_when_run_together(Database.ready, databases)
+    for database in databases:
+        database.dispose()
+    assert errors == []
 
-    def start(database: Database) -> None:
+
+def errors_when_run_together(work, items) -> list[Exception]:
+    """Run work(item) for every item in its own thread, all released at once; what they raised."""
+    go = threading.Barrier(len(items))
+    errors: list[Exception] = []
+
+    def run(item):
+        go.wait()
         try:
-            database.ready()
-        except BaseException as exc:  # noqa: BLE001 (collected for the assertion)
+            work(item)
+        except Exception as exc:  # noqa: BLE001  (collected and reported by the caller)
             errors.append(exc)
 
-    threads = [threading.Thread(target=start, args=(d,)) for d in databases]
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    for database in databases:
-        database.dispose()
-    assert errors == []
+    return errors
