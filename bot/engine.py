@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 NOT_SURE_BELOW = 0.30  # the best topic's probability under this: "not sure"
 CLARIFY_BELOW = 0.55  # best under this and the second at least CLARIFY_SECOND: "did you mean"
 CLARIFY_SECOND = 0.25
+SURELY_OFFTOPIC = 0.75  # off-topic this sure: no offer to pass it on to the office
 MENU_TOPICS = (
     "sro-role",
     "sro-presence",
@@ -81,6 +83,23 @@ COMMANDS = {
 }
 SURE_OF_LANGUAGE = 0.7
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
+STEP_MINUTES = 30  # a question the bot asked (a choice, a step) is forgotten after this long
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "premier": 1,
+    "premiere": 1,
+    "second": 2,
+    "2nd": 2,
+    "deuxieme": 2,
+    "seconde": 2,
+    "third": 3,
+    "3rd": 3,
+    "troisieme": 3,
+}
+STATUS_WITH_CODE = re.compile(
+    r"^\s*(status|statut|case|dossier)\b.*\b[a-z0-9]{4}-?[a-z0-9]{4}\b", re.I
+)
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
@@ -102,6 +121,10 @@ class Engine:
     def assess(self, text: str) -> Triage:
         """Triage alone, for callers that must know about danger before anything else."""
         return triage(text, self.models.analyze(text))
+
+    def forget(self, channel: str, sender: str) -> None:
+        """Drop what the bot remembers of a sender (an SMS STOP): after START nothing resumes."""
+        self.store.put(sender_key(channel, sender), ConversationState())
 
     def handle(self, message: Message) -> list[Reply]:
         """Every reply to one incoming message, in order. If anything fails (the database is
@@ -127,62 +150,101 @@ class Engine:
 
     def _handle(self, message: Message) -> list[Reply]:
         key = sender_key(message.channel, message.sender)
-        state = self.store.get(key)
+        state = _fresh(self.store.get(key), message.received_at)
         body = message.text.strip()
         relayed = self.desk.staff_relay(body, state, message) if self.desk else None
         if relayed:  # an office writing back about a case, not someone in danger
             reply, state = relayed
-            self.store.put(key, state)
+            self._keep(key, state, message)
             return [reply]
         analysis = self.models.analyze(body)
         lang = _language(analysis.french, state.lang)
         verdict = triage(body, analysis)
-        if self._command_of(body):
-            # HELP, AIDE, MENU, THANKS...: the bot's own words, answered as such; the 911 line
-            # comes first only when the danger model took one for danger
+        if self._command_of(body) or message.choice:
+            # HELP, AIDE, MENU, THANKS, a button: the bot's own words, answered as such; the 911
+            # line comes first only when the danger model took one for danger
             verdict = replace(verdict, emergency=False, caution=verdict.emergency)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
-            self.store.put(key, state)
+            self._keep(key, state, message)
             return [self._emergency(verdict, lang), *urgent]  # the 911 reply always comes first
         reply, state = self._respond(body, replace(state, lang=lang), message, analysis)
-        self.store.put(key, state)
+        if self.desk:
+            reply, state = self.desk.lockdown(reply, body, state, message)
+        self._keep(key, state, message)
         if verdict.caution and not _DIGIT.match(body):
             opening = wording("caution", reply.lang)  # maybe danger: 911 first, then the answer
             reply = replace(reply, text=f"{opening}\n{reply.text}", caution=True)
         return [reply]
 
+    def _keep(self, key: str, state: ConversationState, message: Message) -> None:
+        """Store the state, stamped with this message's time (steps expire from it)."""
+        stamped = {**state.extra, "at": message.received_at.isoformat()}
+        self.store.put(key, replace(state, extra=stamped))
+
     def _respond(self, body: str, state: ConversationState, message: Message, analysis: Analysis):
         channel = message.channel
-        if not body:
+        if not body and not message.choice:
             return self._plain(wording("empty", state.lang), state.lang), state
         command = self._command_of(body)
-        if command in LEAVE_ANY_STEP and self.desk:
-            state = self.desk.leave(state)  # HELP, MENU, STATUS are never an answer to a step
+        if (command in LEAVE_ANY_STEP or message.choice in self.kb.topic_ids) and self.desk:
+            state = self.desk.leave(state)  # HELP, MENU, STATUS, a topic button end any step
         pending = self.desk.pending(body, state, message) if self.desk else None
         if pending:
             return pending
-        picked = self._picked(body, state)
+        if self.desk:
+            state = self.desk.moved_on(state)  # a step not answered is over
+        picked = self._picked(body, state, message.choice)
         if picked:
             return self._answer(picked, 1.0, state, channel)
+        if state.pending_choices and _DIGIT.match(body):
+            return self._clarify_again(state)
         if command == "status" and self.desk:
             return self.desk.status(state, message)
         if command and command != "status":
             return self._command(command, state, channel)
+        if not _has_words(body):  # "3", "??", an emoji: nothing to answer or pass on
+            return self._plain(wording("not_sure", state.lang), state.lang), state
         reply, state = self._match(analysis, state, channel)
-        return self.desk.decorate(reply, body, state, message) if self.desk else (reply, state)
+        (best, p), _ = analysis.topics[:2]
+        offtopic = best == OFFTOPIC and p >= SURELY_OFFTOPIC
+        if self.desk:
+            return self.desk.decorate(reply, body, state, message, offtopic=offtopic)
+        return reply, state
 
     @staticmethod
     def _command_of(body: str) -> str | None:
         """The command a message is (menu, help, status...), if it is one."""
+        if STATUS_WITH_CODE.match(body):
+            return "status"
         return COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
 
-    def _picked(self, body: str, state: ConversationState) -> str | None:
+    def _picked(self, body: str, state: ConversationState, choice: str = "") -> str | None:
+        """The topic a button, a number, an ordinal ("the second one") or an option's own
+        words pick; None when the message picks nothing."""
+        if choice in self.kb.topic_ids:
+            return choice
+        options = state.pending_choices
         m = _DIGIT.match(body)
-        if m and 1 <= int(m.group(1)) <= len(state.pending_choices):
-            return state.pending_choices[int(m.group(1)) - 1]
-        return None
+        if m:
+            n = int(m.group(1))
+            return options[n - 1] if 1 <= n <= len(options) else None
+        words = normalize(body)
+        ordinal = next((n for word, n in ORDINALS.items() if re.search(rf"\b{word}\b", words)), 0)
+        if options and 1 <= ordinal <= len(options) and len(words.split()) <= 4:
+            return options[ordinal - 1]
+        titles = [normalize(self.kb.entry(t, state.lang).title) for t in options]
+        return next(
+            (t for t, title in zip(options, titles, strict=True) if words and words == title), None
+        )
+
+    def _clarify_again(self, state: ConversationState):
+        """A number that is not one of the options: show the options again."""
+        topics = tuple((t, 0.0) for t in state.pending_choices)
+        if tuple(state.pending_choices) == MENU_TOPICS:
+            return self._menu(state)
+        return self._clarify(topics, state)
 
     def _command(self, command: str, state: ConversationState, channel: str):
         lang = state.lang
@@ -213,6 +275,7 @@ class Engine:
         return reply, replace(state, last_topic=topic, pending_choices=())
 
     def _clarify(self, best: tuple[tuple[str, float], ...], state: ConversationState):
+        """ "Did you mean 1) ... or 2) ...?" with a button per topic."""
         titles = tuple(self.kb.entry(topic, state.lang).title.rstrip("?") for topic, _ in best)
         options = f" {wording('or', state.lang)} ".join(
             f"{n}) {title}" for n, title in enumerate(titles, 1)
@@ -221,6 +284,7 @@ class Engine:
             text=wording("did_you_mean", state.lang).format(options=options),
             reminder=reminder(state.lang),
             choices=titles,
+            choice_ids=tuple(topic for topic, _ in best),
             topic=best[0][0],
             confidence=best[0][1],
             lang=state.lang,
@@ -234,6 +298,7 @@ class Engine:
             text=f"{wording('menu', state.lang)}\n{lines}",
             reminder=reminder(state.lang),
             choices=titles,
+            choice_ids=MENU_TOPICS,
             topic="bot-help",
             confidence=1.0,
             lang=state.lang,
@@ -260,6 +325,21 @@ class Engine:
                 wording("self-harm" if verdict.sender_at_risk else "self-harm-other", lang)
             )
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
+
+
+def _fresh(state: ConversationState, now: datetime) -> ConversationState:
+    """The state without the choices and steps of a conversation left more than STEP_MINUTES
+    ago: a late "ok" or "1" must not act on a question nobody remembers."""
+    at = state.extra.get("at")
+    if not at or now - datetime.fromisoformat(at) <= timedelta(minutes=STEP_MINUTES):
+        return state
+    extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await")}
+    return replace(state, pending_choices=(), extra=extra)
+
+
+def _has_words(body: str) -> bool:
+    """Whether a message has a word in it (not only digits, punctuation or emoji)."""
+    return bool(re.search(r"[^\W\d_]{2,}", body))
 
 
 def _language(french: float, current: str) -> str:

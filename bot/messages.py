@@ -16,6 +16,7 @@ class Message:
     text: str
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     shared: bool = False  # a chat several people read (a Telegram group): no cases, no STATUS
+    choice: str = ""  # the id of a button pressed (a topic id, or an option such as "yes")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Reply:
 
     text: str
     choices: tuple[str, ...] = ()
+    choice_ids: tuple[str, ...] = ()  # one id per choice, sent back as Message.choice
     emergency: bool = False
     topic: str | None = None
     confidence: float = 0.0
@@ -46,3 +48,5 @@ class Answerer(Protocol):
     def handle(self, message: Message) -> list[Reply]: ...
 
     def assess(self, text: str) -> Any: ...  # bot.triage.Triage: is this danger now?
+
+    def forget(self, channel: str, sender: str) -> None: ...  # after an opt-out

@@ -2,19 +2,59 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from browser_fixtures import needs_chromium, serve
 
 pytestmark = needs_chromium
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
 
 @pytest.fixture
-def page(make_app, browser):
-    """A phone-sized page showing the real app's web chat."""
+def open_chat(make_app, browser):
+    """Opens the real app's web chat in a new page: open_chat(viewport, color_scheme)."""
     with serve(make_app()) as url:
-        page = browser.new_page(viewport={"width": 390, "height": 800})
-        page.goto(url + "/")
-        yield page
+
+        def open_page(viewport: dict, color_scheme: str = "light"):
+            page = browser.new_page(viewport=viewport, color_scheme=color_scheme)
+            page.goto(url + "/")
+            return page
+
+        yield open_page
+
+
+@pytest.fixture
+def page(open_chat):
+    """A phone-sized page showing the real app's web chat."""
+    return open_chat(PHONE)
+
+
+def ask(page, text: str) -> None:
+    """Type a question, send it and wait for one more bot bubble."""
+    from playwright.sync_api import expect
+
+    bubbles = page.get_by_role("log").locator(".msg.bot")
+    before = bubbles.count()
+    question = page.locator("#question")
+    question.fill(text)
+    question.press("Enter")
+    expect(bubbles).to_have_count(before + 1)
+
+
+def stub_replies(page, *replies: dict) -> None:
+    """Answer the page's next posts to api/messages with these replies, one per post."""
+    queue = list(replies)
+
+    def fulfill(route):
+        reply = {"reminder": "", "choices": [], "choice_ids": [], "emergency": False}
+        route.fulfill(json={"replies": [{**reply, "lang": "en", **queue.pop(0)}]})
+
+    page.route("**/api/messages", fulfill)
 
 
 def test_question_answer_and_choice_button(page):
@@ -32,7 +72,10 @@ def test_question_answer_and_choice_button(page):
     page.get_by_role("button", name="Send").click()
     choices = page.get_by_role("group", name="Choose one")
     expect(choices.get_by_role("button")).to_have_count(12)
-    choices.get_by_role("button", name="What a lockdown is").click()
+    with page.expect_request("**/api/messages") as request:
+        choices.get_by_role("button", name="What a lockdown is").click()
+    sent = request.value.post_data_json
+    assert sent["text"] == "What a lockdown is" and sent["choice"]
     expect(log.locator(".msg.user").last).to_have_text("What a lockdown is")
     expect(log.locator(".msg.bot")).to_have_count(3)
     expect(log.locator(".msg.bot").last).to_contain_text("lockdown")
@@ -104,3 +147,105 @@ def test_suggestions_phone_links_and_labels_in_the_conversations_language(page):
     expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
     expect(page.get_by_label("Ta question")).to_be_visible()
     expect(log.locator(".msg.bot a[href='tel:4032661234']").first).to_be_visible()
+    expect(page.locator("#reminder a[href='tel:4032661234']")).to_have_text("403-266-1234")
+    expect(page.locator("#emergency")).to_have_text(
+        "Urgence? Appelle le 911. Personne ne surveille cette conversation."
+    )
+
+
+def test_a_choice_button_sends_its_label_and_its_id(page):
+    stub_replies(
+        page,
+        {"text": "Pick one", "choices": ["Bullying", "Lockdowns"], "choice_ids": ["b", "l:2"]},
+        {"text": "About lockdowns"},
+    )
+    ask(page, "menu")
+    with page.expect_request("**/api/messages") as request:
+        page.get_by_role("button", name="Lockdowns").click()
+    sent = request.value.post_data_json
+    assert sent == {"session": sent["session"], "text": "Lockdowns", "choice": "l:2"}
+
+
+def test_a_reply_without_choice_ids_gets_buttons_that_send_the_number(page):
+    from playwright.sync_api import expect
+
+    stub_replies(page, {"text": "Pick one", "choices": ["Bullying", "Lockdowns"]}, {"text": "ok"})
+    ask(page, "menu")
+    with page.expect_request("**/api/messages") as request:
+        page.get_by_role("button", name="Lockdowns").click()
+    sent = request.value.post_data_json
+    assert sent == {"session": sent["session"], "text": "2"}
+    expect(page.get_by_role("log").locator(".msg.user").last).to_have_text("Lockdowns")
+
+
+def test_every_older_choice_group_is_disabled_once_a_message_is_sent(page):
+    from playwright.sync_api import expect
+
+    groups = page.get_by_role("group", name="Choose one")
+    ask(page, "menu")
+    expect(groups.first.get_by_role("button").first).to_be_enabled()
+    ask(page, "what is the ycja")
+    expect(groups.first.locator("button:enabled")).to_have_count(0)
+    ask(page, "menu")
+    expect(groups).to_have_count(2)
+    expect(groups.first.locator("button:enabled")).to_have_count(0)
+    expect(groups.last.locator("button:enabled")).to_have_count(12)
+    groups.last.get_by_role("button").nth(8).click()
+    expect(page.locator(".choices button:enabled")).to_have_count(0)
+
+
+def visible_band(page) -> tuple[float, float]:
+    """The part of the viewport between the sticky emergency banner and the input bar, less
+    the pixel that scrolling to whole pixels may shift a bubble by."""
+    top = page.locator(".top").bounding_box()
+    form = page.locator("#ask").bounding_box()
+    return top["y"] + top["height"] - 1, form["y"] + 1
+
+
+def test_the_newest_reply_is_fully_above_the_input_bar_on_a_phone(open_chat):
+    page = open_chat(PHONE)
+    questions = ["what is the ycja", "menu", "can the sro search my locker", "is this chat private"]
+    for text in questions + ["how do i report a crime", "est-ce que l'agent est à l'école"]:
+        ask(page, text)
+        newest = page.get_by_role("log").locator(".msg.bot").last.bounding_box()
+        top, bottom = visible_band(page)
+        assert newest["height"] <= bottom - top, f"the reply to {text!r} fits between the bars"
+        assert top <= newest["y"] and newest["y"] + newest["height"] <= bottom, text
+
+
+def test_a_reply_taller_than_the_screen_shows_its_start_below_the_banner(open_chat):
+    page = open_chat(PHONE)
+    stub_replies(page, {"text": "First line.\n" + "A long paragraph. " * 200})
+    ask(page, "tell me everything")
+    newest = page.get_by_role("log").locator(".msg.bot").last.bounding_box()
+    top, bottom = visible_band(page)
+    assert newest["height"] > bottom - top and top <= newest["y"] <= top + 2
+
+
+CONVERSATIONS = {
+    "en": ["what happens in a lockdown", "is the sro at school today"],
+    "fr": ["c'est quoi un confinement barricadé", "est-ce que l'agent est à l'école aujourd'hui"],
+}
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """docs/screenshots/ when SRO_SCREENSHOTS=1 (to refresh the README's), else a temp dir."""
+    if os.environ.get("SRO_SCREENSHOTS") != "1":
+        return tmp_path
+    folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_screenshot(open_chat, screenshot_dir, device, scheme, lang):
+    page = open_chat(PHONE if device == "phone" else DESKTOP, scheme)
+    for text in CONVERSATIONS[lang]:
+        ask(page, text)
+    assert page.evaluate("document.documentElement.lang") == lang
+    path = screenshot_dir / f"web-chat-{device}-{scheme}-{lang}.png"
+    page.screenshot(path=path)
+    assert path.read_bytes().startswith(PNG_SIGNATURE) and path.stat().st_size > 10_000

@@ -222,10 +222,15 @@ def test_a_case_number_from_another_phone_is_not_a_staff_reply(engine, schools_d
 
 
 def test_unanswered_questions_are_kept_without_phone_numbers(engine, schools_db):
-    Chat(engine).say("can u txt my mom at 403 555 0123 about the field trip permission thing")
+    Chat(engine).say("the bus driver was rude to me this morning, my number is 403 555 0123")
     with schools_db.engine.connect() as c:
         (text,) = c.exec_driver_sql("SELECT text FROM unanswered").scalars().all()
     assert "[number]" in text and "555" not in text
+
+
+def test_surely_off_topic_questions_are_not_offered_to_the_office(engine):
+    (reply,) = Chat(engine).say("can u txt my mom about the field trip permission thing")
+    assert reply.topic is None and "pass your message" not in reply.text
 
 
 def test_the_cli_desk_answers_but_never_opens_cases(schools_db, knowledge_base):

@@ -60,7 +60,7 @@ def test_an_exception_date_overrides_a_usual_day(ask):
 def test_an_exception_date_adds_an_unusual_day(ask):
     friday = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
     (reply,) = ask("is the sro at aspen ridge today?", at=friday)
-    assert "scheduled to be at the school today (Friday)" in reply.text
+    assert "scheduled to be at the school today (Friday) (assembly)" in reply.text
 
 
 def test_tomorrow(ask):

@@ -35,6 +35,9 @@ class RecordingEngine:
     def assess(self, text: str):
         return self.engine.assess(text)
 
+    def forget(self, channel: str, sender: str) -> None:
+        self.engine.forget(channel, sender)
+
 
 @pytest.fixture
 def form(payload) -> dict:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.messages import Message
+from bot.messages import Message, Reply
 
 SESSION = "3f9c2a7b1e0d4c8a9b6f5e4d3c2b1a00"
 
@@ -32,6 +32,7 @@ def test_a_question_gets_the_engine_reply_as_json(client, knowledge_base):
                 "text": expected.text,
                 "reminder": expected.reminder,
                 "choices": [],
+                "choice_ids": [],
                 "emergency": False,
                 "lang": "en",
             }
@@ -47,6 +48,41 @@ def test_choices_come_back_and_a_digit_picks_one(client):
     assert picked["text"] != menu["text"]
 
 
+def test_a_button_sends_its_label_as_text_and_its_id_as_choice(make_app):
+    class Recording:
+        def __init__(self):
+            self.messages: list[Message] = []
+
+        def handle(self, message):
+            self.messages.append(message)
+            return [Reply("Pick one", choices=("Yes", "No"), choice_ids=("yes", "topic:no-2"))]
+
+    app = make_app()
+    engine = app.extensions["sro"].engine = Recording()
+    client = app.test_client()
+    asked = client.post("/api/messages", json={"session": SESSION, "text": "pass it on"})
+    assert asked.json["replies"][0]["choice_ids"] == ["yes", "topic:no-2"]
+    picked = client.post("/api/messages", json={"session": SESSION, "text": "No", "choice": "no"})
+    assert picked.status_code == 200
+    assert [(m.text, m.choice) for m in engine.messages] == [("pass it on", ""), ("No", "no")]
+
+
+def test_a_menu_button_answers_like_its_number(client):
+    menu = ask(client, "menu").json["replies"][0]
+    assert len(menu["choice_ids"]) == len(menu["choices"]) > 1
+    body = {"session": SESSION, "text": menu["choices"][1], "choice": menu["choice_ids"][1]}
+    pressed = client.post("/api/messages", json=body).json["replies"][0]
+    ask(client, "menu", session="another-session-id")
+    typed = ask(client, "2", session="another-session-id").json["replies"][0]
+    assert pressed["text"] == typed["text"] != menu["text"]
+
+
+@pytest.mark.parametrize("choice", ["", "yes", "topic:sro-presence", "a_b-c:9", "x" * 64])
+def test_well_formed_choices_are_accepted(client, choice):
+    body = {"session": SESSION, "text": "yes", "choice": choice}
+    assert client.post("/api/messages", json=body).status_code == 200
+
+
 def test_sessions_are_kept_apart(client):
     ask(client, "menu")
     other = ask(client, "2", session="another-session-id").json["replies"][0]
@@ -56,6 +92,9 @@ def test_sessions_are_kept_apart(client):
 def test_emergencies_are_flagged(client):
     reply = ask(client, "someone has a gun in the hallway").json["replies"][0]
     assert reply["emergency"] is True and "911" in reply["text"]
+
+
+BAD_CHOICE = "choice must be at most 64 letters, digits, -, _ or :"
 
 
 @pytest.mark.parametrize(
@@ -75,6 +114,10 @@ def test_emergencies_are_flagged(client):
         ),
         ({"text": "hi"}, "session must be 8-64 letters, digits, - or _"),
         ({"session": SESSION, "text": "hi", "admin": True}, "unknown field: admin"),
+        *(
+            ({"session": SESSION, "text": "hi", "choice": bad}, BAD_CHOICE)
+            for bad in (42, None, ["yes"], "x" * 65, "two words", "../etc", "café", "yes\n")
+        ),
         ([SESSION, "hi"], "body must be a JSON object"),
         ("hi", "body must be a JSON object"),
         (0, "body must be a JSON object"),

@@ -58,6 +58,10 @@ class Services:
         """The engine's triage of text (is it danger now?)."""
         return self.engine.assess(text)
 
+    def forget(self, channel: str, sender: str) -> None:
+        """Drop the engine's memory of a sender."""
+        self.engine.forget(channel, sender)
+
     def handle(self, message: Message) -> list[Reply]:
         """Ask the engine and log the outcome by sender hash, never the text."""
         started = time.perf_counter()

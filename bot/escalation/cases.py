@@ -7,6 +7,8 @@ delivery ids so the caller can hand them to its Notifier."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage.db import Database
-from bot.storage.models import Case, CaseMessage, Delivery, School, now
+from bot.storage.models import Case, CaseMessage, Delivery, OptOut, School, now
 from bot.wording import alerts
 
 PUSH_CHANNELS = ("sms", "telegram")  # channels a reply can be pushed to
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed back
+CODE_LENGTH = 8
+CODE_IN_TEXT = re.compile(rf"\b([{CODE_ALPHABET}]{{4}})-?([{CODE_ALPHABET}]{{4}})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def open_case(db: Database, new: NewCase, office_url: str = "") -> tuple[Case, l
         if school is None:
             raise LookupError(f"no school {new.school_slug!r}")
         fields = {k: v for k, v in vars(new).items() if k not in ("school_slug", "text")}
-        case = Case(school=school, **fields)
+        case = Case(school=school, code=new_code(), **fields)
         case.messages.append(CaseMessage(author="sender", text=new.text))
         session.add(case)
         session.flush()
@@ -78,6 +83,8 @@ def open_case(db: Database, new: NewCase, office_url: str = "") -> tuple[Case, l
 def _to_sender(session: Session, case: Case, purpose: str, key: str, body: str) -> list[Delivery]:
     if case.channel not in PUSH_CHANNELS:
         return []  # web chat senders read replies with STATUS
+    if case.channel == "sms" and session.get(OptOut, case.sender_key) is not None:
+        return []  # the sender said STOP: the carrier forbids sending; STATUS still shows it
     delivery = _add(session, case, purpose, case.channel, case.reply_to, key=key, body=body)
     session.flush()  # the caller hands the ids to its notifier
     return [delivery]
@@ -131,10 +138,30 @@ def cases_of_sender(db: Database, sender_key: str, limit: int = 3) -> list[dict]
         return [_summary(case) for case in rows]
 
 
+def new_code() -> str:
+    """A random case code such as "K7PX-3QWM" (40 bits: not guessable within any rate limit)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def code_in(text: str) -> str | None:
+    """The case code a message carries ("status k7px3qwm", "K7PX-3QWM"), normalised."""
+    m = CODE_IN_TEXT.search(text.upper())
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def case_by_code(db: Database, code: str) -> list[dict]:
+    """The case with this code, as a one-item list (empty when there is none)."""
+    with db.session() as session:
+        case = session.scalar(select(Case).where(Case.code == code))
+        return [_summary(case)] if case else []
+
+
 def _summary(case: Case) -> dict:
     replies = [m.text for m in case.messages if m.author != "sender"]
     return {
         "number": case.number,
+        "code": case.code or "",
         "school": case.school.name,
         "status": case.status,
         "reply": replies[-1] if replies else "",

@@ -10,7 +10,15 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from bot.escalation import cases
-from bot.escalation.flow import Escalation, Flow, Notifier, NullNotifier, plain, with_esc
+from bot.escalation.flow import (
+    SHORT_ANSWER_WORDS,
+    Escalation,
+    Flow,
+    Notifier,
+    NullNotifier,
+    plain,
+    with_esc,
+)
 from bot.messages import Message, Reply
 from bot.privacy import sender_key
 from bot.schools.directory import SchoolDirectory, SchoolInfo
@@ -26,7 +34,6 @@ ASKS_FOR_PERSON = re.compile(
     r"\b(real person|human|talk to (someone|somebody|a person|my sro|the sro)|"
     r"speak (to|with) (someone|somebody|a person)|contact (my|the) sro|une vraie personne)\b"
 )
-SHORT_ANSWER_WORDS = 5  # after "which school?", a longer message is a new question
 STAFF_REPLY = re.compile(r"^\s*SRO-?(\d{4,9})\b[\s:,.-]*(.+)$", re.I | re.S)
 _PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
@@ -61,6 +68,15 @@ class Desk:
         extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await")}
         return replace(state, extra=extra)
 
+    @staticmethod
+    def moved_on(state: ConversationState) -> ConversationState:
+        """After a message that answered no step: the step is over, except an URGENT report
+        still waiting for its school (a question in between must not lose it)."""
+        esc = Escalation.of(state)
+        if esc is not None and esc.urgent:
+            return state
+        return Desk.leave(state)
+
     def pending(self, body: str, state: ConversationState, message: Message):
         """The next step of a conversation this desk started; or None."""
         if state.extra.get("await") == "presence-school":
@@ -69,8 +85,17 @@ class Desk:
             return self.flow.step(body, state, message)
         return None
 
-    def decorate(self, reply: Reply, body: str, state: ConversationState, message: Message):
-        """Adjust a FAQ answer: the school's notice, presence, the offer, unanswered log."""
+    def decorate(
+        self,
+        reply: Reply,
+        body: str,
+        state: ConversationState,
+        message: Message,
+        *,
+        offtopic: bool = False,
+    ):
+        """Adjust a FAQ answer: the school's notice, presence, the offer, unanswered log
+        (offtopic: the model is sure it is not for this bot: nothing to pass on, no offer)."""
         school = self.schools.match(body)
         if school:
             state = replace(state, extra={**state.extra, "school": school.slug})
@@ -81,9 +106,11 @@ class Desk:
             reply, state = self._presence(reply, body, school, state, message)
         elif reply.topic is None and self.cases:
             self._unanswered(body, school, reply, state)
-        if self.cases and not message.shared and self._offers(reply, body):
+        if self.cases and not message.shared and not offtopic and self._offers(reply, body):
             text = body if reply.topic is None else ""
-            reply = replace(reply, text=f"{reply.text} {wording('offer', reply.lang)}")
+            yes_no = (wording("yes", reply.lang), wording("no", reply.lang))
+            offer = f"{reply.text} {wording('offer', reply.lang)}"
+            reply = replace(reply, text=offer, choices=yes_no, choice_ids=("yes", "no"))
             state = self.flow.offer(state, text)
         return self._noticed(reply, school, message), state
 
@@ -91,12 +118,22 @@ class Desk:
         asks = bool(ASKS_FOR_PERSON.search(normalize(body)))
         return reply.topic is None or reply.topic in OFFER_TOPICS or asks
 
+    def lockdown(self, reply: Reply, body: str, state: ConversationState, message: Message):
+        """During a lockdown at the sender's school every answer is the lockdown notice (MORE,
+        a number, a menu pick, a clarification included), and no step or offer stays open."""
+        school = self.schools.match(body) or self.schools.get(state.extra.get("school", ""))
+        if school is None or not school.lockdown_active(message.received_at):
+            return reply, state
+        text = wording("lockdown_notice", reply.lang)
+        notice = text.format(school=school.name, text=school.notice_text)
+        plain_notice = Reply(notice, lang=reply.lang, reminder=reply.reminder)
+        return plain_notice, replace(self.leave(state), pending_choices=())
+
     def _noticed(self, reply: Reply, school: SchoolInfo | None, message: Message) -> Reply:
         if school is None or not school.notice_active(message.received_at):
             return reply
         if school.notice_lockdown:
-            text = wording("lockdown_notice", reply.lang)
-            return replace(reply, text=text.format(school=school.name, text=school.notice_text))
+            return reply  # Desk.lockdown answers with the notice itself
         notice = wording("notice", reply.lang).format(school=school.name, text=school.notice_text)
         return replace(reply, text=f"{notice}\n\n{reply.text}")
 
@@ -127,7 +164,12 @@ class Desk:
         """The sender's latest cases and the latest staff reply on each (never in a group)."""
         if message.shared:
             return plain(wording("private_only", state.lang), state.lang), state
-        found = cases.cases_of_sender(self.db, sender_key(message.channel, message.sender))
+        code = cases.code_in(message.text)
+        found = (
+            cases.case_by_code(self.db, code)
+            if code
+            else cases.cases_of_sender(self.db, sender_key(message.channel, message.sender))
+        )
         if not found:
             return plain(wording("no_cases", state.lang), state.lang), state
         lines = []
@@ -143,6 +185,9 @@ class Desk:
         if not self.cases:
             return [], state
         school = self.schools.match(body) or self.schools.get(state.extra.get("school", ""))
+        earlier = Escalation.of(state)
+        if earlier is not None and earlier.text and earlier.step != "offer":
+            body = f"{earlier.text}\n{body}"  # a report still waiting is kept, not replaced
         if school is None:
             esc = Escalation("school", body, urgent=True)
             ask = wording("urgent_ask_school", state.lang)

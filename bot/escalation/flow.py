@@ -26,6 +26,7 @@ YES = frozenset("yes y yeah yep yup ok okay sure please oui ouais d'accord 1".sp
 EXIT = frozenset({"never mind", "nevermind", "nvm", "laisse tomber", "annuler la demande"})
 NO = frozenset("no n nope nah non cancel".split()) | EXIT
 CANCEL = frozenset("no non nope cancel".split()) | EXIT
+SHORT_ANSWER_WORDS = 5  # after "which school?", a longer message is a new question
 MAX_NAME = 60
 MAX_TRIES = 2
 
@@ -130,7 +131,7 @@ class Flow:
         return steps[esc.step](body, esc, state, message)
 
     def _offer(self, body, esc, state, message):
-        answer = word_of(body)
+        answer = message.choice or word_of(body)
         if answer in NO:
             return plain(wording("cancelled", state.lang), state.lang), with_esc(state, None)
         if answer not in YES:
@@ -150,6 +151,8 @@ class Flow:
 
     def _school(self, body, esc, state, message):
         school = self.schools.match(body)
+        if school is None and len(body.split()) > SHORT_ANSWER_WORDS:
+            return None  # a new question, not a school name: answer it
         if school is None and esc.tries + 1 >= MAX_TRIES:
             unknown = wording("unknown_school", state.lang)
             return plain(unknown, state.lang), with_esc(state, None)
@@ -161,14 +164,19 @@ class Flow:
         return self._ask_consent(replace(esc, school=school.slug), state, message)
 
     def _ask_consent(self, esc, state, message):
-        labels = tuple(wording(k, state.lang) for k in consent_keys(message.channel))
+        keys = consent_keys(message.channel)
+        labels = tuple(wording(k, state.lang) for k in keys)
         key = "consent_sms" if message.channel == "sms" else "consent_other"
-        reply = plain(wording(key, state.lang), state.lang, labels)
+        reply = plain(wording(key, state.lang), state.lang, labels, choice_ids=keys)
         return reply, with_esc(state, replace(esc, step="consent"))
 
     def _consent(self, body, esc, state, message):
         keys = consent_keys(message.channel)
-        index = picked(body, tuple(wording(k, state.lang) for k in keys))
+        index = keys.index(message.choice) if message.choice in keys else None
+        if index is None:
+            index = picked(body, tuple(wording(k, state.lang) for k in keys))
+        if index is None and len(body.split()) > SHORT_ANSWER_WORDS:
+            return None  # a new question: answer it (nothing is sent)
         if index is None:
             return self._ask_consent(esc, state, message)
         if keys[index] == "share_name":
@@ -177,6 +185,8 @@ class Flow:
         return self.open(message, state, school, esc.text, share=keys[index] == "share_number")
 
     def _name(self, body, esc, state, message):
+        if len(body.split()) > SHORT_ANSWER_WORDS:
+            return None  # a sentence, not a name: a new question
         school = self.schools.get(esc.school)
         return self.open(message, state, school, esc.text, name=body.strip()[:MAX_NAME])
 
@@ -202,5 +212,7 @@ class Flow:
         self.notifier.deliveries_added(deliveries)
         self.notifier.case_opened(case.id)
         key = "urgent_opened" if new.urgent else "opened"
-        confirm = wording(key, state.lang).format(number=case.number, school=school.name)
+        confirm = wording(key, state.lang).format(
+            number=case.number, school=school.name, code=case.code
+        )
         return plain(confirm, state.lang), with_esc(state, None)

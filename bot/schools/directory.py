@@ -49,6 +49,10 @@ class SchoolInfo:
         """True while the office's notice is posted and not expired."""
         return bool(self.notice_text) and (self.notice_until is None or at < self.notice_until)
 
+    def lockdown_active(self, at: datetime) -> bool:
+        """True while a lockdown notice is posted and not expired."""
+        return self.notice_lockdown and self.notice_active(at)
+
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -107,6 +107,7 @@ class Case(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     realerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True, nullable=True)
     school: Mapped[School] = relationship()
     messages: Mapped[list[CaseMessage]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseMessage.id"

@@ -7,7 +7,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "today": "today",
         "tomorrow": "tomorrow",
         "on_day": "on {day} {date}",
-        "there": "{school}: the SRO{sro} is scheduled to be at the school {when}. Plans can "
+        "there": "{school}: the SRO{sro} is scheduled to be at the school {when}{note}. Plans can "
         "change; the main office ({phone}) can confirm.",
         "away": "{school}: the SRO{sro} is not expected at the school {when}{note}. The main "
         "office ({phone}) can reach the SRO for you.",
@@ -36,7 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "anonymous": "Stay anonymous",
         "ask_name": "What name should the office see?",
         "opened": "Thanks. Your message is case {number} for {school}'s main office, which will "
-        "pass it to the SRO. Reply STATUS to check on it. If anyone is in danger, call 911.",
+        "pass it to the SRO. Reply STATUS to check on it (from another phone or browser: STATUS "
+        "{code}). If anyone is in danger, call 911.",
+        "yes": "Yes",
+        "no": "No",
         "cancelled": "OK, I did not send anything.",
         "private_only": "In a group I answer questions only. To reach your SRO or check a "
         "case, message me directly.",
@@ -56,7 +59,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "today": "aujourd'hui",
         "tomorrow": "demain",
         "on_day": "le {day} {date}",
-        "there": "{school} : l'agent{sro} doit être à l'école {when}. L'horaire peut changer; "
+        "there": "{school} : l'agent{sro} doit être à l'école {when}{note}. L'horaire peut "
+        "changer; "
         "le secrétariat ({phone}) peut confirmer.",
         "away": "{school} : l'agent{sro} n'est pas attendu à l'école {when}{note}. Le "
         "secrétariat ({phone}) peut le joindre pour vous.",
@@ -86,8 +90,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "anonymous": "Rester anonyme",
         "ask_name": "Quel nom le secrétariat doit-il voir?",
         "opened": "Merci. Votre message est le dossier {number} pour le secrétariat de "
-        "{school}, qui le transmettra à l'agent. Répondez STATUT pour le suivre. Si quelqu'un "
-        "est en danger, appelez le 911.",
+        "{school}, qui le transmettra à l'agent. Répondez STATUT pour le suivre (d'un autre "
+        "téléphone ou navigateur : STATUT {code}). Si quelqu'un est en danger, appelez le 911.",
+        "yes": "Oui",
+        "no": "Non",
         "cancelled": "D'accord, je n'ai rien envoyé.",
         "private_only": "Dans un groupe, je réponds seulement aux questions. Pour joindre ton "
         "agent ou suivre un dossier, écris-moi directement.",

@@ -74,6 +74,7 @@ def texts_for(message: Message, svc: Services) -> list[str]:
     word = sms_texts.keyword_of(message.text)
     if word in sms_texts.OPT_OUT:
         svc.optouts.opt_out(key)
+        svc.engine.forget("sms", message.sender)  # after START, no old step resumes
         return [sms_texts.OPTED_OUT["fr" if word == "ARRET" else "en"]]
     if svc.optouts.is_opted_out(key):
         if word in sms_texts.OPT_IN:

@@ -13,8 +13,9 @@ from webhooks.http.inputs import BadInput, has_control_chars, object_from_json, 
 from webhooks.http.rate_limit import PER_ADDRESS_FACTOR
 
 bp = Blueprint("web_chat", __name__)
-FIELDS = frozenset({"session", "text"})
+FIELDS = frozenset({"session", "text", "choice"})
 SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CHOICE = re.compile(r"[A-Za-z0-9_:-]{0,64}")
 
 
 @bp.get("/")
@@ -28,7 +29,8 @@ def page() -> Response:
 
 
 def message_from_json(data: dict, max_chars: int) -> Message:
-    """An engine Message from {"session": ..., "text": ...}; 400 with a reason otherwise."""
+    """An engine Message from {"session": ..., "text": ..., "choice"?: ...}; 400 with a reason
+    otherwise. choice is the id of the button pressed; its label comes as text."""
     session, text = data.get("session"), data.get("text")
     if not isinstance(session, str) or not SESSION.fullmatch(session):
         raise BadInput("session must be 8-64 letters, digits, - or _")
@@ -38,7 +40,10 @@ def message_from_json(data: dict, max_chars: int) -> Message:
         raise BadInput("text contains control characters")
     if len(text) > max_chars:
         raise BadInput(f"text is longer than {max_chars} characters")
-    return Message("web", session, text.strip(), datetime.now(UTC))
+    choice = data.get("choice", "")
+    if not isinstance(choice, str) or not CHOICE.fullmatch(choice):
+        raise BadInput("choice must be at most 64 letters, digits, -, _ or :")
+    return Message("web", session, text.strip(), datetime.now(UTC), choice=choice)
 
 
 def json_from_reply(reply: Reply) -> dict:
@@ -47,6 +52,7 @@ def json_from_reply(reply: Reply) -> dict:
         "text": reply.text,
         "reminder": reply.reminder,
         "choices": list(reply.choices),
+        "choice_ids": list(reply.choice_ids),
         "emergency": reply.emergency,
         "lang": reply.lang,
     }

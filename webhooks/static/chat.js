@@ -1,9 +1,10 @@
-// Web chat client: posts {session, text} to api/messages and shows the replies.
+// Web chat client: posts {session, text, choice?} to api/messages and shows the replies.
 (function () {
   "use strict";
   var KEY = "sro-session";
   var log = document.getElementById("log");
   var form = document.getElementById("ask");
+  var header = document.querySelector(".top");
   var input = document.getElementById("question");
   var sendButton = document.getElementById("send");
   var status = document.getElementById("status");
@@ -26,10 +27,12 @@
   var LABELS = {
     en: { question: "Your question", send: "Send", sending: "Sending…",
           empty: "Please type a question first.", choose: "Choose one",
-          banner: "Emergency? Call 911.", suggestions: "Try asking" },
+          banner: "Emergency? Call 911.", unwatched: "This chat is not watched by a person.",
+          suggestions: "Try asking" },
     fr: { question: "Ta question", send: "Envoyer", sending: "Envoi…",
           empty: "Écris d'abord une question.", choose: "Choisis",
-          banner: "Urgence? Appelle le 911.", suggestions: "Essaie" }
+          banner: "Urgence? Appelle le 911.",
+          unwatched: "Personne ne surveille cette conversation.", suggestions: "Essaie" }
   };
   var SUGGESTIONS = ["Is the SRO at my school today?", "How do I report bullying?",
                      "What happens in a lockdown drill?"];
@@ -41,10 +44,11 @@
     document.querySelector("label[for=question]").textContent = words.question;
     sendButton.textContent = words.send;
     document.querySelector("#emergency strong").textContent = words.banner;
+    document.querySelector("#emergency span").textContent = words.unwatched;
   }
 
   // Text with every phone number as a tel: link (built as nodes: no HTML from the server).
-  var PHONE = /(\+?1?[ -]?\d{3}[ -]\d{3}[ -]\d{4}|\b9-8-8\b|\b911\b|\b686868\b)/g;
+  var PHONE = /((?:\+?1[ -]?)?\d{3}[ -]\d{3}[ -]\d{4}|\b9-8-8\b|\b911\b|\b686868\b)/g;
   function fill(element, text) {
     var last = 0;
     text.replace(PHONE, function (match, _group, offset) {
@@ -65,11 +69,24 @@
     fill(div, text);
     if (lang) { div.lang = lang; }
     log.appendChild(div);
-    div.scrollIntoView({ block: "nearest" });
     return div;
   }
 
-  function choiceButtons(choices) {
+  // Scroll to the page's end, then back up to the newest bubble's start if that hid it: a
+  // bubble that fits between the sticky banner and input bar is shown whole, a taller one from
+  // its start. Scroll padding (the bars' heights, measured now) keeps both bars clear.
+  function reveal(newest) {
+    var root = document.documentElement;
+    root.style.scrollPaddingTop = Math.ceil(header.getBoundingClientRect().height) + "px";
+    root.style.scrollPaddingBottom = Math.ceil(form.getBoundingClientRect().height) + "px";
+    window.scrollTo(0, root.scrollHeight);
+    newest.scrollIntoView({ block: "start" });
+  }
+
+  // A button per choice: it sends its label as text and the choice's id, or the choice's
+  // number when the reply came without ids.
+  function choiceButtons(choices, ids) {
+    var withIds = ids && ids.length === choices.length;
     var group = document.createElement("div");
     group.className = "choices";
     group.setAttribute("role", "group");
@@ -79,9 +96,8 @@
       button.type = "button";
       button.textContent = label;
       button.addEventListener("click", function () {
-        group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
         input.focus();
-        send(String(i + 1), label);
+        if (withIds) { send(label, label, ids[i]); } else { send(String(i + 1), label); }
       });
       group.appendChild(button);
     });
@@ -89,13 +105,18 @@
   }
 
   function showReplies(replies) {
-    if (replies.length) { useLanguage(replies[replies.length - 1].lang); }
+    if (!replies.length) { return; }
+    useLanguage(replies[replies.length - 1].lang);
+    var newest = null;
     replies.forEach(function (reply) {
-      var div = bubble(reply.emergency ? "bot urgent" : "bot", reply.text, reply.lang);
-      if (reply.emergency) { div.setAttribute("role", "alert"); }
-      if (reply.choices && reply.choices.length) { choiceButtons(reply.choices); }
+      newest = bubble(reply.emergency ? "bot urgent" : "bot", reply.text, reply.lang);
+      if (reply.emergency) { newest.setAttribute("role", "alert"); }
+      if (reply.choices && reply.choices.length) {
+        choiceButtons(reply.choices, reply.choice_ids);
+      }
       if (reply.reminder) { showReminder(reply.reminder, reply.lang); }
     });
+    reveal(newest);
   }
 
   // The 911 reminder is shown once, as a footer under the conversation, not in every bubble.
@@ -133,23 +154,27 @@
     form.parentNode.insertBefore(group, form.nextSibling);  // after the input in tab order
   }
 
-  function send(text, shown) {
+  // Any message sent ends every choice shown so far: old buttons never act in a new context.
+  function send(text, shown, choice) {
     var suggestions = document.querySelector(".suggestions");
     if (suggestions) { suggestions.remove(); }
-    bubble("user", shown);
+    log.querySelectorAll(".choices button").forEach(function (b) { b.disabled = true; });
+    reveal(bubble("user", shown));
     setBusy(true);
+    var body = { session: session, text: text };
+    if (choice) { body.choice = choice; }
     return fetch("api/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: session, text: text })
+      body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok) { throw new Error(data.error || "request failed"); }
         showReplies(data.replies);
       });
     }).catch(function (err) {
-      bubble("error", "Sorry, that did not go through (" + err.message + "). " +
-        "In an emergency, call 911.");
+      reveal(bubble("error", "Sorry, that did not go through (" + err.message + "). " +
+        "In an emergency, call 911."));
     }).then(function () { setBusy(false); });
   }
 
