@@ -171,6 +171,23 @@ def cmd_schools_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete what is older than the retention ages (SRO_KEEP_*_DAYS); print the counts."""
+    from bot.storage.db import Database
+    from bot.storage.retention import purge
+
+    keep = args.settings.retention
+    db = Database(args.settings.database_url)
+    try:
+        removed = purge(db, keep)
+    finally:
+        db.dispose()
+    ages = ", ".join(f"{name} {days} d" for name, days in vars(keep).items())
+    print(f"kept: {ages}")
+    print("deleted: " + ", ".join(f"{n} {kind}" for kind, n in removed.items()))
+    return 0
+
+
 def cmd_model_train(args) -> int:
     """Train the models (or find them in the cache) and say how long it took."""
     from faq.model import load_or_train
@@ -245,6 +262,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     export.add_argument("--json", action="store_true", help="compact JSON (one line)")
     export.set_defaults(func=cmd_faq_export)
     _add_schools_commands(sub)
+    purge = sub.add_parser("purge", help="delete records older than SRO_KEEP_*_DAYS (see README)")
+    purge.set_defaults(func=cmd_purge)
     _add_model_commands(sub)
     return parser, sub
 

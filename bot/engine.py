@@ -6,6 +6,7 @@ staff relay -> analysis (faq.model, once) -> triage -> commands and pending stat
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.messages import Message, Reply
 from bot.privacy import sender_key
 from bot.state import ConversationState, MemoryStore, StateStore
+from bot.storage.spool import Spool
 from bot.triage import Triage, triage
 from bot.wording.replies import text as wording
 from bot.wording.safety import REMINDER, reminder
@@ -25,6 +27,8 @@ from faq.normalize import normalize
 
 if TYPE_CHECKING:
     from bot.escalation.desk import Desk
+
+log = logging.getLogger("sro_bot.engine")
 
 NOT_SURE_BELOW = 0.30  # the best topic's probability under this: "not sure"
 CLARIFY_BELOW = 0.55  # best under this and the second at least CLARIFY_SECOND: "did you mean"
@@ -112,8 +116,11 @@ class Engine:
         store: StateStore | None = None,
         desk: Desk | None = None,
         models: Models | None = None,
+        spool: Spool | None = None,
     ):
         self.kb = kb
+        self.spool = spool  # where danger waits while the database is down (None: nowhere)
+        self._spooled = False  # this process kept something there since its last replay
         self.models = models or load_or_train(kb)
         self.store = store or MemoryStore()
         self.desk = desk  # schools, presence, notices, escalation (None: FAQ only)
@@ -128,25 +135,56 @@ class Engine:
 
     def handle(self, message: Message) -> list[Reply]:
         """Every reply to one incoming message, in order. If anything fails (the database is
-        down, say), a message about danger still gets its 911 reply: recognising danger needs
-        only the models, which are in memory."""
+        down, say), danger still gets its 911 reply, since recognising it needs only the models,
+        which are in memory; the message waits in the spool for its case. Anything else gets
+        an apology that opens with the 911 line."""
         try:
-            return self._handle(message)
-        except Exception:
-            replies = self._emergency_alone(message.text.strip())
-            if not replies:
-                raise
-            return replies
+            replies = self._handle(message)
+        except Exception as exc:
+            log.error("answer failed (%s); answering without storage", type(exc).__name__)
+            return self._without_storage(message)
+        if self._spooled:
+            self.replay_spool()  # storage answers again: open the cases that waited
+        return replies
 
-    def _emergency_alone(self, body: str) -> list[Reply]:
-        """The 911 reply, and a line saying the office could not be told, without any state."""
+    def _without_storage(self, message: Message) -> list[Reply]:
+        """The 911 reply and what became of the office alert, or the apology; no state."""
+        body = message.text.strip()
         analysis = self.models.analyze(body)
         verdict = triage(body, analysis)
-        if not verdict.emergency:
-            return []
         lang = _language(analysis.french, "en")
-        note = Reply(wording("office_not_told", lang), emergency=True, lang=lang)
-        return [self._emergency(verdict, lang), note]
+        if not verdict.emergency:
+            return [self._plain(wording("unavailable", lang), lang)]
+        note = "office_not_told"
+        if self.spool is not None:
+            try:
+                self.spool.keep(message)
+                self._spooled, note = True, "office_later"
+            except OSError as exc:
+                log.error("spool write failed (%s)", type(exc).__name__)
+        return [
+            self._emergency(verdict, lang),
+            Reply(wording(note, lang), emergency=True, lang=lang),
+        ]
+
+    def replay_spool(self) -> int:
+        """Open the URGENT cases of danger reports kept while storage was down; how many."""
+        if self.spool is None or self.desk is None:
+            return 0
+        try:
+            done = self.spool.replay(self._replayed)
+        except Exception as exc:
+            log.error("spool replay stopped (%s)", type(exc).__name__)
+            return 0
+        self._spooled = False
+        return done
+
+    def _replayed(self, message: Message) -> None:
+        assert self.desk is not None
+        key = sender_key(message.channel, message.sender)
+        state = self.store.get(key)
+        _, state = self.desk.urgent(message.text, state, message)
+        self.store.put(key, state)
 
     def _handle(self, message: Message) -> list[Reply]:
         key = sender_key(message.channel, message.sender)
@@ -355,9 +393,10 @@ def build_engine(
     store: StateStore | None = None,
     desk: Desk | None = None,
     model_cache: Path | None = None,
+    spool: Spool | None = None,
 ) -> Engine:
     """Load and validate the knowledge base, load (or train once) the models, return a ready
     engine. Training says so on stderr."""
     kb = load(kb_dir, sms_suffix=REMINDER)
     models = load_or_train(kb, model_cache, say=lambda line: print(line, file=sys.stderr))
-    return Engine(kb, store=store, desk=desk, models=models)
+    return Engine(kb, store=store, desk=desk, models=models, spool=spool)

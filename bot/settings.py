@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.storage.db import DEFAULT_URL, normalize_url
+from bot.storage.retention import Retention
 
 DEFAULT_REVIEW_DAYS = 365
+DEFAULT_SPOOL = str(Path("var") / "spool")
 
 
 @dataclass(frozen=True)
@@ -23,22 +25,36 @@ class Settings:
     hash_salt: str = ""  # empty: a fixed local salt (refused by the server outside demo mode)
     review_max_days: int = DEFAULT_REVIEW_DAYS
     model_cache: str = ""  # empty: ~/.cache/sro-bot/models
+    spool_dir: str = DEFAULT_SPOOL  # danger reports kept while the database is down
+    retention: Retention = Retention()  # days each kind of record is kept (`sro-bot purge`)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """DATABASE_URL, SRO_KB_DIR, SRO_HASH_SALT, SRO_REVIEW_MAX_DAYS and SRO_MODEL_CACHE."""
+    """DATABASE_URL, SRO_KB_DIR, SRO_HASH_SALT, SRO_REVIEW_MAX_DAYS, SRO_MODEL_CACHE,
+    SRO_SPOOL_DIR and the SRO_KEEP_*_DAYS of bot.storage.retention.Retention."""
     env = os.environ if environ is None else environ
-    try:
-        review = int(env.get("SRO_REVIEW_MAX_DAYS", "").strip() or DEFAULT_REVIEW_DAYS)
-    except ValueError:
-        review = DEFAULT_REVIEW_DAYS
     return Settings(
         database_url=normalize_url(env.get("DATABASE_URL", "")),
         kb_dir=env.get("SRO_KB_DIR", "").strip(),
         hash_salt=env.get("SRO_HASH_SALT", "").strip(),
-        review_max_days=review,
+        review_max_days=_days(env, "SRO_REVIEW_MAX_DAYS", DEFAULT_REVIEW_DAYS),
         model_cache=env.get("SRO_MODEL_CACHE", "").strip(),
+        spool_dir=env.get("SRO_SPOOL_DIR", "").strip() or DEFAULT_SPOOL,
+        retention=Retention(
+            **{
+                name: _days(env, f"SRO_KEEP_{name.upper()}_DAYS", default)
+                for name, default in vars(Retention()).items()
+            }
+        ),
     )
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of days from the environment; the default when unset or not a number."""
+    try:
+        return int(env.get(name, "").strip() or default)
+    except ValueError:
+        return default
 
 
 def model_cache(settings: Settings) -> Path | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -288,3 +291,34 @@ def office_app(schools_db, db_url, monkeypatch):
     app.secret_key = "test-secret"
     yield app
     app.extensions["sro"].runtime.db.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    """A throwaway redis-server on a loopback port (skipped when not installed)."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("redis-server not installed (Debian: apt-get install redis-server)")
+    port, folder = free_port(), tempfile.mkdtemp(prefix="sro-redis-")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        wait_for(lambda: _pings(redis.Redis(port=port)), timeout=10)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pings(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+    finally:
+        client.close()

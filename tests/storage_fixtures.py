@@ -44,28 +44,31 @@ class ThrowawayCluster:
         self.bindir = bindir
         self.dir = tempfile.mkdtemp(prefix="sro-pg-")
         self.port = _free_port()
+        self.url = ""
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
 
     def start(self) -> str:
         """initdb and start; the URL of the postgres database."""
-        data = f"{self.dir}/data"
-        run = lambda *cmd: subprocess.run(_as_postgres(list(cmd)), check=True, capture_output=True)  # noqa: E731
-        run(
-            f"{self.bindir}/initdb",
-            "-D",
-            data,
-            "-A",
-            "trust",
-            "-U",
-            "sro",
-            "--no-sync",
-            "-E",
-            "UTF8",
-        )
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -F"
-        run(f"{self.bindir}/pg_ctl", "-D", data, "-o", opts, "-l", f"{self.dir}/log", "-w", "start")
+        initdb = [f"{self.bindir}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "sro"]
+        initdb += ["--no-sync", "-E", "UTF8"]
+        subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
+        self.resume()
         return f"postgresql://sro@127.0.0.1:{self.port}/postgres"
+
+    def _pg_ctl(self, *args: str) -> None:
+        data = f"{self.dir}/data"
+        cmd = [f"{self.bindir}/pg_ctl", "-D", data, *args]
+        subprocess.run(_as_postgres(cmd), check=True, capture_output=True)
+
+    def resume(self) -> None:
+        """Start the server (again), waiting until it accepts connections."""
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -F"
+        self._pg_ctl("-o", opts, "-l", f"{self.dir}/log", "-w", "start")
+
+    def halt(self) -> None:
+        """Stop the server but keep its files (a database outage)."""
+        self._pg_ctl("-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         """Stop the server and remove its files."""
@@ -91,6 +94,20 @@ def postgres_server() -> Iterator[str]:
     cluster = ThrowawayCluster(os.path.dirname(bindirs[-1]))
     try:
         yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def outage_cluster() -> Iterator[ThrowawayCluster]:
+    """A PostgreSQL server of this test's own, which the test may stop and start again."""
+    bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bindirs or (os.geteuid() == 0 and not shutil.which("runuser")):
+        pytest.skip(HOW)
+    cluster = ThrowawayCluster(os.path.dirname(bindirs[-1]))
+    cluster.url = cluster.start()
+    try:
+        yield cluster
     finally:
         cluster.stop()
 
@@ -148,4 +165,5 @@ def _private_database(monkeypatch, tmp_path) -> None:
     var/."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'default.db'}")
     monkeypatch.setenv("SRO_QUEUE_PATH", str(tmp_path / "queue.db"))
+    monkeypatch.setenv("SRO_SPOOL_DIR", str(tmp_path / "spool"))
     monkeypatch.setenv("SRO_SECRET_KEY", "test-session-key")

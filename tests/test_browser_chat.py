@@ -118,11 +118,11 @@ def test_the_911_reminder_is_one_footer_not_in_every_bubble(page):
     from playwright.sync_api import expect
 
     question = page.get_by_label("Your question")
-    for text in ("what is the ycja", "is this chat private"):
+    log = page.get_by_role("log")
+    for n, text in enumerate(("what is the ycja", "is this chat private"), 1):
         question.fill(text)
         question.press("Enter")
-    log = page.get_by_role("log")
-    expect(log.locator(".msg.bot")).to_have_count(2)
+        expect(log.locator(".msg.bot")).to_have_count(n)  # the page sends one at a time
     expect(page.locator("#reminder")).to_have_text(
         "Emergency: 911. Non-emergency police: 403-266-1234."
     )

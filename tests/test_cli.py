@@ -1,10 +1,16 @@
 """The sro-bot command line, run as a real process."""
 
 import json
+import os
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 CLI = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+NEW = "violet kettle rowing seventeen"
 
 
 def run(*args, stdin=b""):
@@ -59,3 +65,51 @@ def test_broken_knowledge_base_refuses_to_start(tmp_path, monkeypatch):
     assert out.returncode == 1
     assert b"refusing to start" in out.stderr and b"en.yaml" in out.stderr
     assert b"Traceback" not in out.stderr
+
+
+def sro_bot(db_file, *args, stdin=""):
+    """Run the full sro-bot command (webhooks.cli) on a SQLite file."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}"}
+    command = [sys.executable, "-m", "webhooks.cli", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_users_help_lists_every_action(tmp_path):
+    out = sro_bot(tmp_path / "cli.db", "users", "--help")
+    assert out.returncode == 0
+    for action in ("list", "add", "disable", "enable", "remove", "reset-password"):
+        assert action in out.stdout
+
+
+def test_users_commands_change_list_and_audit_accounts(tmp_path):
+    users = lambda *args, stdin="": sro_bot(tmp_path / "cli.db", "users", *args, stdin=stdin)  # noqa: E731
+    assert sro_bot(tmp_path / "cli.db", "schools", "import", "demo/schools.yaml").returncode == 0
+    assert users("list").stdout == "no office accounts yet\n"
+    schools = ["--school", "aspen-ridge-high-school", "--school", "prairie-crocus-school"]
+    added = users("add", "sro-b", *schools, "--password-stdin", stdin=f"{PASSWORD}\n")
+    assert added.returncode == 0, added.stderr
+    assert users("disable", "sro-b").returncode == 0
+    listed = users("list").stdout  # never a password hash
+    assert listed == "sro-b\taspen-ridge-high-school,prairie-crocus-school\tdisabled\n"
+    assert users("enable", "sro-b").returncode == 0
+    assert users("list").stdout.endswith("\tenabled\n")
+    weak = users("reset-password", "sro-b", "--password-stdin", stdin="password1234\n")
+    assert weak.returncode == 1 and "password: too easy to guess" in weak.stderr
+    assert "password1234" not in weak.stderr + weak.stdout and "Traceback" not in weak.stderr
+    new = users("reset-password", "sro-b", "--password-stdin", stdin=f"{NEW}\n")
+    assert new.returncode == 0, new.stderr
+    assert users("remove", "sro-b").returncode == 0
+    gone = users("disable", "sro-b")
+    assert gone.returncode == 1 and "username: no account 'sro-b'" in gone.stderr
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        rows = connection.execute("SELECT username, action, detail FROM audit_log ORDER BY id")
+        assert rows.fetchall() == [
+            ("(command line)", action, "sro-b")
+            for action in (
+                "user-add",
+                "user-disable",
+                "user-enable",
+                "user-password",
+                "user-remove",
+            )
+        ]

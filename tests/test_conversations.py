@@ -1,14 +1,15 @@
 """Conversations as data: every script in tests/conversations/ runs turn by turn through the
 engine and through the SMS, Telegram and web adapters of the real app.
 
-A script (YAML) lists the channels it runs on and its turns. A turn says something (`say`),
-presses the Nth button of the last reply (`press`), lets time pass (`wait_minutes`, engine
-only: the adapters stamp messages with the real clock; such scripts say `modes: [engine]`),
-switches to another phone or tab (`new_sender`) or has the office reply to the latest case
-(`office_reply`). Its checks: `has` / `lacks` (case-insensitive substrings of all the
-replies), `first_has` (of the first reply), `topic` (engine only), `emergency`, `case`
-(whether this turn opened a case), `case_text_has` (the latest case's text), `to_sender`
-(whether this turn queued a message to the sender), `silent` (no reply at all).
+A script (YAML) lists the channels it runs on and its turns; `group: true` puts its two
+senders in one Telegram group. A turn says something (`say`), presses the Nth button of the
+last reply (`press`), lets time pass (`wait_minutes`, engine only: the adapters stamp messages
+with the real clock; such scripts say `modes: [engine]`), switches to another phone, tab or
+group member (`new_sender`) or has the office reply to the latest case (`office_reply`). Its
+checks: `has` / `lacks` (case-insensitive substrings of all the replies), `first_has` (of the
+first reply), `topic` (engine only), `emergency`, `case` (whether this turn opened a case),
+`case_text_has` (the latest case's text), `to_sender` (whether this turn queued a message to
+the sender), `silent` (no reply at all).
 
 Two rules hold for every turn of every script: an SMS reply never asks anyone to type a
 carrier keyword, and a reply the engine marks as an emergency opens with the 911 line."""
@@ -18,18 +19,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 import yaml
 from conftest import TEST_ENV
+from signed_sms import form_for, post_form
 from sqlalchemy import func, select
 from storage_fixtures import DEMO_SCHOOLS
-from twilio.request_validator import RequestValidator
 
 from bot.escalation.cases import code_in
 from bot.messages import Message
@@ -48,6 +49,7 @@ SENDERS = {  # (first, second) identity per channel: the second is another phone
     "web": ("conversation-test-1", "conversation-test-2"),
 }
 CARRIER_KEYWORDS = re.compile(r"\b(STOP|CANCEL|END|QUIT|UNSUBSCRIBE|STOPALL|ARRET)\b")
+GROUP_CHAT = -100555
 START = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Calgary
 TURN_KEYS = {"say", "press", "wait_minutes", "office_reply", "has", "lacks", "first_has"}
 TURN_KEYS |= {"topic", "emergency", "case", "to_sender", "silent", "new_sender", "case_text_has"}
@@ -56,7 +58,7 @@ TURN_KEYS |= {"topic", "emergency", "case", "to_sender", "silent", "new_sender",
 def load_script(path: Path) -> dict:
     """A script, with its keys checked so a typo fails loudly instead of checking nothing."""
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(script) <= {"why", "channels", "modes", "lockdown", "turns"}, path.name
+    assert set(script) <= {"why", "channels", "modes", "lockdown", "group", "turns"}, path.name
     for n, turn in enumerate(script["turns"], 1):
         assert set(turn) <= TURN_KEYS, f"{path.name} turn {n}: unknown {set(turn) - TURN_KEYS}"
     return script
@@ -85,8 +87,9 @@ class Said:
 class Conversation:
     """Sends turns through one channel, in engine or adapter mode."""
 
-    def __init__(self, app, channel: str, mode: str, telegram_api):
+    def __init__(self, app, channel: str, mode: str, telegram_api, group: bool = False):
         self.app, self.channel, self.mode, self.telegram_api = app, channel, mode, telegram_api
+        self.group = group  # a Telegram group: two members, one chat
         self.svc = app.extensions["sro"]
         self.client = app.test_client()
         self.clock = START
@@ -109,7 +112,8 @@ class Conversation:
         return self.send(label, choice)
 
     def _engine(self, text: str, choice: str) -> Said:
-        message = Message(self.channel, self.sender, text, self.clock, choice=choice)
+        sender = f"{GROUP_CHAT}:{self.sender}" if self.group else self.sender
+        message = Message(self.channel, sender, text, self.clock, choice=choice, shared=self.group)
         replies = self.svc.engine.handle(message)
         last = replies[-1] if replies else None
         buttons = (
@@ -128,30 +132,19 @@ class Conversation:
         )
 
     def _sms(self, text: str, _choice: str) -> Said:
-        form = {
-            "From": self.sender,
-            "To": "+15875550100",
-            "Body": text,
-            "MessageSid": f"SM{next(self.sids):032d}",
-            "AccountSid": "AC" + "0" * 32,
-            "NumMedia": "0",
-        }
-        url = "https://sro.example.org/sms/twilio"
-        signature = RequestValidator("test-auth-token").compute_signature(url, form)
-        response = self.client.post(
-            "/sms/twilio", data=form, headers={"X-Twilio-Signature": signature}
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)
-        root = ElementTree.fromstring(response.get_data())
-        texts = [m.text or "" for m in root.iter("Message")]
+        status, texts = post_form(self.client, form_for(text, self.sender, next(self.sids)))
+        assert status == 200
         assert len(texts) <= 1, "an SMS answer is one <Message>"
         return Said(texts)
 
     def _telegram(self, text: str, choice: str) -> Said:
         before = len(self.telegram_api.sent())
         update_id = next(self.sids)
+        now = int(time.time())  # Telegram dates messages; steps expire after 30 minutes
         user = {"id": int(self.sender), "is_bot": False, "first_name": "Sam"}
         chat = {"id": int(self.sender), "type": "private", "first_name": "Sam"}
+        if self.group:
+            chat = {"id": GROUP_CHAT, "type": "group", "title": "Grade 8"}
         if choice:
             update = {
                 "update_id": update_id,
@@ -160,11 +153,11 @@ class Conversation:
                     "from": user,
                     "chat_instance": "1",
                     "data": choice,
-                    "message": {"message_id": 1, "date": 0, "chat": chat, "text": "?"},
+                    "message": {"message_id": 1, "date": now, "chat": chat, "text": "?"},
                 },
             }
         else:
-            message = {"message_id": update_id, "date": 1, "chat": chat, "from": user}
+            message = {"message_id": update_id, "date": now, "chat": chat, "from": user}
             update = {"update_id": update_id, "message": {**message, "text": text}}
         response = self.client.post(
             "/telegram/webhook",
@@ -259,7 +252,7 @@ def test_conversation(path: Path, channel: str, mode: str, app, telegram_api) ->
     script = load_script(path)
     if script.get("lockdown"):
         _lockdown(app, script["lockdown"])
-    talk = Conversation(app, channel, mode, telegram_api)
+    talk = Conversation(app, channel, mode, telegram_api, group=script.get("group", False))
     for n, turn in enumerate(script["turns"], 1):
         where = f"{path.name} turn {n} ({channel}, {mode})"
         if turn.get("new_sender"):

@@ -196,6 +196,18 @@ def test_notices_are_posted_and_shown_first(aspen, office_app):
     assert "Notice" not in reply.text
 
 
+def test_a_long_lockdown_notice_is_saved_with_what_sms_replies_will_carry(aspen, office_app):
+    aspen.get("/office/school")
+    text = "Stay in your classroom, doors locked; we’ll post updates here. " * 6
+    page = aspen.post(
+        "/office/school", {"form": "notice", "text": text, "lockdown": "on", "hours": "4"}
+    ).get_data(as_text=True)
+    assert "Notice saved. Text-message replies carry the 911 line, then only the first" in page
+    engine = office_app.extensions["sro"].engine
+    (reply,) = engine.handle(Message("sms", "+14035550142", "is the sro at aspen ridge today"))
+    assert reply.text.startswith("If anyone is in danger, call 911.") and "we'll" in reply.text
+
+
 def test_bad_notice_hours_are_refused(aspen):
     aspen.get("/office/school")
     response = aspen.post("/office/school", {"form": "notice", "text": "hi", "hours": "soon"})
@@ -233,3 +245,22 @@ def test_made_up_usernames_never_lock_a_real_account(office_app):
     for n in range(25):
         assert attacker.login(f"nobody-{n}", "guess").status_code == 401
     assert OfficeBrowser(office_app).login("aspen").status_code == 302
+
+
+def test_failing_alerts_show_on_the_case_and_as_a_red_banner(schools_db, aspen):
+    from sqlalchemy import select
+
+    from bot.storage.models import Delivery
+    from webhooks.delivery import outbox
+
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    assert "could not be delivered" not in aspen.get("/office/").get_data(as_text=True)
+    with schools_db.session() as session:
+        sms = session.scalar(select(Delivery.id).where(Delivery.medium == "sms"))
+    outbox.mark_failed(schools_db, sms, "TwilioRestException", 30)
+    banner = aspen.get("/office/").get_data(as_text=True)
+    assert 'id="failing"' in banner and "1 alert to this school's office could not" in banner
+    page = aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
+    assert "failed, retrying" in page and "TwilioRestException" in page
+    outbox.mark_gave_up(schools_db, sms, "TwilioRestException")
+    assert "NOT DELIVERED" in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)

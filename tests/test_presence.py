@@ -119,12 +119,32 @@ def test_an_expired_notice_is_not_shown(ask, schools_db):
 def test_a_lockdown_notice_gives_only_the_notice_911_and_official_channels(ask, schools_db):
     notice(schools_db, "aspen-ridge-high-school", "The school is in lockdown.", lockdown=True)
     (reply,) = ask("what do we do in a lockdown at aspen ridge? which doors are locked?")
-    assert reply.text.startswith("Notice from Aspen Ridge High School: The school is in lockdown.")
+    assert reply.text.startswith(
+        "If anyone is in danger, call 911. Notice from Aspen Ridge High School: The school is in "
+        "lockdown."
+    )
     assert "911" in reply.text and "Official updates come from the school" in reply.text
     for detail in ("door", "classroom", "hide", "shelter", "window"):
         assert detail not in reply.text.lower().replace("doors are locked", "")
     (later,) = ask("is the SRO there today?")  # the school is remembered: still only the notice
-    assert later.text.startswith("Notice from Aspen Ridge High School: The school is in lockdown.")
+    assert "Notice from Aspen Ridge High School: The school is in lockdown." in later.text
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("is the sro at aspen ridge today", "If anyone is in danger, call 911."),
+        ("est-ce que l'agent est à l'école aspen ridge aujourd'hui", "appelez le 911"),
+    ],
+)
+def test_a_500_character_lockdown_notice_leaves_911_in_the_sms(ask, schools_db, question, opening):
+    from webhooks.channels.sms_parts import MAX_SEGMENTS, segments, sms_text
+
+    text = ("Stay in your classroom and wait for police to unlock the door. " * 9)[:499] + "’"
+    notice(schools_db, "aspen-ridge-high-school", text, lockdown=True)
+    sms = sms_text(ask(question))
+    assert opening in sms.split(" Notice")[0].split(" Avis")[0] and sms.count("911") >= 2
+    assert segments(sms) <= MAX_SEGMENTS  # cut after the 911 line, never before it
 
 
 def test_an_emergency_reply_stays_first_and_unchanged_during_a_notice(ask, schools_db):

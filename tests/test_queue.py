@@ -3,6 +3,7 @@ retries through an outage, re-alerts to the backup contact, and no alert lost or
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from escalation_fixtures import wait_for
@@ -79,14 +80,36 @@ def test_an_outage_is_retried_with_backoff_until_the_alert_goes_once(
         assert sms.attempts == 4 and sms.provider_id.startswith("SM")
 
 
-def test_a_delivery_whose_retries_ran_out_is_picked_up_by_the_sweep(make_runtime, twilio_rest):
+def test_a_failed_delivery_whose_retry_was_lost_is_swept_once_due(make_runtime, twilio_rest):
     twilio_rest.fail_for = 1
-    runtime = make_runtime(SRO_DELIVERY_RETRIES="0")
-    runtime.queue.huey.immediate = True
+    runtime = make_runtime()
+    runtime.queue.huey.immediate = True  # the scheduled retry stays in memory: "lost"
     new_case(runtime)
     assert statuses(runtime.db) == ["failed", "sent"]
+    assert runtime.queue.sweep() == 0  # not due yet: its own retry is on the way
+    time.sleep(0.3)
     assert runtime.queue.sweep() == 1
     assert statuses(runtime.db) == ["sent", "sent"] and len(twilio_rest.to(OFFICE)) == 1
+
+
+def test_an_outage_longer_than_the_old_retry_budget_loses_nothing(
+    make_runtime, worker_for, twilio_rest
+):
+    twilio_rest.fail_for = 40  # the old budget was 30 attempts
+    runtime = make_runtime(SRO_RETRY_DELAY_SECONDS="0.02", SRO_RETRY_MAX_SECONDS="0.1")
+    worker_for(runtime)
+    new_case(runtime)
+    wait_for(lambda: statuses(runtime.db)[0] == "failed")  # what the dashboard shows meanwhile
+    wait_for(lambda: statuses(runtime.db) == ["sent", "sent"], timeout=60)
+    assert twilio_rest.creates == 41 and len(twilio_rest.to(OFFICE)) == 1  # one chain, once
+
+
+def test_a_delivery_failing_past_the_give_up_age_is_given_up_loudly(make_runtime, twilio_rest):
+    twilio_rest.fail_for = 5
+    runtime = make_runtime(SRO_DELIVERY_GIVE_UP_HOURS="0")
+    runtime.queue.huey.immediate = True
+    new_case(runtime)
+    assert statuses(runtime.db) == ["gave_up", "sent"]
 
 
 def test_a_queue_that_is_down_loses_nothing(make_runtime, twilio_rest):

@@ -4,15 +4,12 @@ exactly once. Also the Redis-backed queue, when redis-server is installed."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import pytest
-from escalation_fixtures import free_port, wait_for
+from escalation_fixtures import wait_for
 from sqlalchemy import select
 from test_queue import OFFICE, OFFICE_MAIL, new_case, statuses
 
@@ -64,37 +61,6 @@ def test_a_worker_killed_mid_delivery_and_restarted_sends_each_alert_once(
         second.wait(10)
     assert len(twilio_rest.to(OFFICE)) == 1
     assert len(mailbox.to(OFFICE_MAIL)) == 1
-
-
-@pytest.fixture
-def redis_url():
-    """A throwaway redis-server on a loopback port (skipped when not installed)."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.skip("redis-server not installed (Debian: apt-get install redis-server)")
-    port, folder = free_port(), tempfile.mkdtemp(prefix="sro-redis-")
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        wait_for(lambda: _pings(redis.Redis(port=port)), timeout=10)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _pings(client) -> bool:
-    try:
-        return bool(client.ping())
-    except Exception:
-        return False
-    finally:
-        client.close()
 
 
 def test_alerts_go_through_a_redis_queue(make_runtime, worker_for, redis_url, twilio_rest):

@@ -3,17 +3,19 @@ fuzzy matching by name and alias, the `sro-bot schools` commands."""
 
 from __future__ import annotations
 
+import codecs
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.schools.directory import SchoolDirectory, mentions
-from bot.schools.importer import SchoolsFileError, import_schools, phone_from_text
-from bot.storage.models import School
+from bot.schools import importer
+from bot.schools.directory import SchoolDirectory, days_from_text, mentions
+from bot.schools.importer import MAX_LISTED, SchoolsFileError, import_schools, phone_from_text
+from bot.storage.models import ScheduleException, School
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "name,aliases,office_phone,office_email,sro_name,sro_days,exceptions\n"
@@ -69,6 +71,9 @@ def test_demo_yaml_imports(db):
         ("Bad,,403-555-0100,,,,2026-12-01 in; 2026-12-01 away", "2026-12-01 is listed twice"),
         (",,403-555-0100,,,,", "row 4, field 'name': is required"),
         ("Bad,,,,,,", "row 4, field 'office_phone': is required"),
+        ("Bad,,403-555-010,,,,", "row 4, field 'office_phone': not a phone number"),
+        ("Bad,,403-555-01011,,,,", "row 4, field 'office_phone': not a phone number"),
+        ("Bad,,12345678,,,,", "row 4, field 'office_phone': not a phone number"),
     ],
 )
 def test_a_bad_row_names_row_and_field_and_imports_nothing(db, tmp_path, row, expected):
@@ -113,11 +118,203 @@ def test_unreadable_files_give_one_clear_message(db, tmp_path, name, text, expec
         import_schools(db, write(tmp_path, name, text))
 
 
-def test_non_utf8_file(db, tmp_path):
-    path = tmp_path / "s.csv"
-    path.write_bytes(b"name,office_phone\n\xff\xfe,4035550100\n")
-    with pytest.raises(SchoolsFileError, match="cannot read"):
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("cp1252", "not saved as UTF-8 (line 4 holds byte 0xC9"),
+        ("latin-1", "not saved as UTF-8 (line 4 holds byte 0xC9"),
+        ("utf-16", "saved as UTF-16"),
+        ("utf-16-le", "saved as UTF-16"),
+        ("utf-16-be", "saved as UTF-16"),
+    ],
+)
+def test_a_file_not_saved_as_utf8_says_how_to_resave_it(db, tmp_path, encoding, expected):
+    path = tmp_path / "schools.csv"
+    path.write_bytes((GOOD_CSV + "École Bowbend,,403-555-0104,,,,\n").encode(encoding))
+    with pytest.raises(SchoolsFileError) as err:
         import_schools(db, path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ") and expected in message
+    assert "Save As > 'CSV UTF-8" in message and "codec" not in message
+    assert count(db) == 0
+
+
+def test_utf8_with_byte_order_mark_and_crlf_lines_is_read(db, tmp_path):
+    path = tmp_path / "s.csv"
+    text = (GOOD_CSV + "École Bowbend,,403-555-0104,,,,\n").replace("\n", "\r\n")
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    assert import_schools(db, path) == 3
+    assert SchoolDirectory(db).get("cole-bowbend").name == "École Bowbend"
+
+
+def test_a_missing_file_is_named(db, tmp_path):
+    with pytest.raises(SchoolsFileError, match="nope.csv: cannot read: No such file"):
+        import_schools(db, tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "start"),
+    [
+        ('"=HYPERLINK(""http://x.example"")",,403-555-0100,,,,', "name", "'='"),
+        ("Bad,+SUM(A1),403-555-0100,,,,", "aliases", "'+'"),
+        ("Bad,MLS; -2+3,403-555-0100,,,,", "aliases", "'-'"),
+        ("Bad,,=4035550100,,,,", "office_phone", "'='"),
+        ("Bad,,-4035550100,,,,", "office_phone", "'-'"),
+        ("Bad,,403-555-0100,@SUM(A1),,,", "office_email", "'@'"),
+        ('Bad,,403-555-0100,,"\t=cmd",,', "sro_name", "'\\t'"),
+        ('Bad,,403-555-0100,,"\r=cmd",,', "sro_name", "'\\r'"),
+        ("Bad,,403-555-0100,,  =cmd,,", "sro_name", "'='"),
+        ("Bad,,403-555-0100,,,,2026-12-01 away =cmd|' /C calc'!A0", "exceptions", "'='"),
+    ],
+)
+def test_formula_cells_are_refused_naming_row_and_field(db, tmp_path, row, field, start):
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, write(tmp_path, "s.csv", GOOD_CSV + row + "\n"))
+    message = str(err.value)
+    assert f"row 4, field {field!r}: starts with {start}, which spreadsheets run as a formula" in (
+        message
+    )
+    assert "cmd" not in message and "SUM" not in message and "HYPERLINK" not in message
+    assert count(db) == 0
+
+
+def test_phone_and_telegram_fields_may_start_with_their_own_signs(db, tmp_path):
+    text = (
+        "name,office_phone,backup_phone,telegram_chat\n"
+        "A,+1 403 555 0101,+1 (403) 555-0102,-1001234567890\n"
+        "B,403-555-0103,,@sro_office_b\n"
+    )
+    assert import_schools(db, write(tmp_path, "s.csv", text)) == 2
+
+
+def test_a_formula_in_a_yaml_exception_note_is_refused(db, tmp_path):
+    text = (
+        "schools:\n  - name: A\n    office_phone: 403-555-0101\n    exceptions:\n"
+        "      - {date: 2026-12-02, sro: away, note: '@SUM(1+1)'}\n"
+    )
+    with pytest.raises(SchoolsFileError, match=r"school 1 \(A\), field 'exceptions': starts with"):
+        import_schools(db, write(tmp_path, "s.yaml", text))
+
+
+@pytest.mark.parametrize("cell", ['"Bad\x00School"', '"Bad\nSchool"', '"Bad\tSchool"'])
+def test_control_characters_are_refused(db, tmp_path, cell):
+    path = write(tmp_path, "s.csv", GOOD_CSV + cell + ",,403-555-0100,,,,\n")
+    with pytest.raises(SchoolsFileError, match="field 'name': holds a control character"):
+        import_schools(db, path)
+    assert count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("mon,thu", (0, 3)),
+        ("Monday, TUES; weds/Thurs.", (0, 1, 2, 3)),
+        ("tue tuesday thu thur thursday", (1, 3)),
+        ("FRI sat saturday Sun sunday", (4, 5, 6)),
+        ("lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche", (0, 1, 2, 3, 4, 5, 6)),
+        ("", ()),
+    ],
+)
+def test_weekday_names_and_abbreviations(text, days):
+    assert days_from_text(text) == days
+
+
+@pytest.mark.parametrize("word", ["sunshine", "monk", "wedding", "thursd", "mo", "tu", "funday"])
+def test_a_word_that_only_starts_like_a_weekday_is_refused(db, tmp_path, word):
+    path = write(tmp_path, "s.csv", GOOD_CSV + f'Bad,,403-555-0100,,,"mon, {word}",\n')
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, path)
+    assert f"row 4, field 'sro_days': unknown weekday {word!r}" in str(err.value)
+    assert count(db) == 0
+
+
+def test_sro_days_are_stored_as_short_names(db, tmp_path):
+    text = HEADER + "A,,403-555-0100,,,Thursday; LUNDI,\n"
+    import_schools(db, write(tmp_path, "s.csv", text))
+    assert SchoolDirectory(db).get("a").sro_days == (0, 3)
+    with db.session() as session:
+        assert session.scalar(select(School.sro_days)) == "mon,thu"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "x" * 201 + ",,403-555-0100,,,,",
+            "field 'name': at most 200 characters (this one has 201)",
+        ),
+        (
+            "Bad,,403-555-0100," + "a" * 250 + "@example.org,,,",
+            "field 'office_email': at most 254 characters (this one has 262)",
+        ),
+        ("Bad,,403-555-0100,,Cst. " + "y" * 120 + ",,", "field 'sro_name': at most 120"),
+    ],
+)
+def test_values_longer_than_their_column_are_refused_before_the_database(
+    db, tmp_path, row, expected
+):
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, write(tmp_path, "s.csv", GOOD_CSV + row + "\n"))
+    message = str(err.value)
+    assert f"row 4, {expected}" in message
+    assert "x" * 30 not in message and "a" * 30 not in message and "y" * 30 not in message
+    assert count(db) == 0
+
+
+def test_a_long_slug_and_board_are_refused(db, tmp_path):
+    text = f"name,slug,board,office_phone\nA,{'s' * 81},{'b' * 121},403-555-0100\n"
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, write(tmp_path, "s.csv", text))
+    assert "row 2, field 'slug': at most 80 characters" in str(err.value)
+    assert "row 2, field 'board': at most 120 characters" in str(err.value)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(db, tmp_path):
+    with pytest.raises(SchoolsFileError, match="row 4: more cells than the header has columns"):
+        import_schools(db, write(tmp_path, "s.csv", GOOD_CSV + "A,,403-555-0100,,,,,extra\n"))
+
+
+def test_a_long_list_of_problems_is_cut(db, tmp_path):
+    text = HEADER + "".join(f"S{n},,x,,,,\n" for n in range(150))
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, write(tmp_path, "s.csv", text))
+    lines = str(err.value).splitlines()
+    assert len(lines) == 1 + MAX_LISTED + 1 and lines[-1] == "  ... and 50 more"
+
+
+def many_schools(rows: int, exceptions: str) -> str:
+    return HEADER + "".join(
+        f"School {n},,403-{210 + n // 10_000}-{n % 10_000:04d},,,mon,{exceptions}\n"
+        for n in range(rows)
+    )
+
+
+def test_a_large_file_imports_and_reimports_in_batches(db, tmp_path):
+    rows = 2_100  # more than one batch of ids and of inserted rows
+    first = many_schools(rows, "2026-12-01 away; 2026-12-02 in")
+    assert import_schools(db, write(tmp_path, "a.csv", first)) == rows
+    with db.session() as session:
+        ids = dict(session.execute(select(School.slug, School.id)).all())
+        session.execute(update(School).values(notice_text="closed today"))
+    assert import_schools(db, write(tmp_path, "b.csv", many_schools(rows, "2026-12-03 in"))) == rows
+    with db.session() as session:
+        assert dict(session.execute(select(School.slug, School.id)).all()) == ids
+        assert set(session.scalars(select(School.notice_text))) == {"closed today"}
+        days = session.execute(select(ScheduleException.day, func.count()).group_by("day"))
+        assert {str(day): n for day, n in days} == {"2026-12-03": rows}
+
+
+def test_a_failing_write_leaves_the_database_as_it_was(db, tmp_path, monkeypatch):
+    import_schools(db, write(tmp_path, "s.csv", GOOD_CSV))
+
+    def fail(*_args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "_replace_exceptions", fail)
+    with pytest.raises(RuntimeError):
+        import_schools(db, write(tmp_path, "t.csv", GOOD_CSV.replace("Cst. D", "Cst. E")))
+    with db.session() as session:
+        assert set(session.scalars(select(School.sro_name))) == {"Cst. D", ""}
 
 
 @pytest.mark.parametrize(

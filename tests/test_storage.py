@@ -25,6 +25,8 @@ TABLES = {
     "case_messages",
     "deliveries",
     "staff_users",
+    "staff_schools",
+    "staff_sessions",
     "login_attempts",
     "opt_outs",
     "unanswered",

@@ -67,7 +67,8 @@ def test_polling_answers_updates_like_the_webhook(env, telegram_api, payload):
     names = [name for name, _ in telegram_api.calls]
     assert names == ["deleteWebhook", "getUpdates", "sendMessage", "sendMessage", "getUpdates"]
     assert telegram_api.sent("getUpdates")[1]["offset"] == "733120006"
-    assert "reply_markup" in telegram_api.sent()[0]
+    buttons = json.loads(telegram_api.sent()[0]["reply_markup"])["inline_keyboard"]
+    assert buttons[0][0]["callback_data"] == "c:sro-role"  # the choice's id, not its number
 
 
 def test_polling_needs_a_bot_token(monkeypatch):

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from xml.etree import ElementTree
 
 import pytest
+import signed_sms
 from browser_fixtures import needs_chromium, serve
 from escalation_fixtures import PASSWORD, wait_for
-from twilio.request_validator import RequestValidator
 
 STUDENT, OFFICE = "+14035550199", "+14035550101"
 pytestmark = needs_chromium
@@ -42,22 +41,7 @@ def live_url(app):
 
 def sms(app, text: str, sid: int) -> str:
     """Send one SMS as Twilio would (signed form) and return the TwiML reply text."""
-    form = {
-        "From": STUDENT,
-        "To": "+15875550100",
-        "Body": text,
-        "MessageSid": f"SM{sid:032d}",
-        "AccountSid": "AC" + "0" * 32,
-        "NumMedia": "0",
-    }
-    url = "https://sro.example.org/sms/twilio"
-    signature = RequestValidator("test-auth-token").compute_signature(url, form)
-    response = app.test_client().post(
-        "/sms/twilio", data=form, headers={"X-Twilio-Signature": signature}
-    )
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.get_data())
-    return " ".join(m.text or "" for m in root.iter("Message"))
+    return signed_sms.sms(app.test_client(), text, STUDENT, sid)
 
 
 def test_sms_to_case_to_dashboard_reply_and_back(

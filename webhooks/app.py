@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import privacy
 from bot.messages import Answerer
 from bot.settings import model_cache
+from bot.storage.models import now
+from bot.storage.spool import Spool
 from bot.storage.stores import SqlOptOutStore, SqlReplayStore
 from webhooks import logs, office
 from webhooks.channels import telegram_webhook, twilio_sms, web_chat
 from webhooks.config import Config, check, load_env
 from webhooks.context import Runtime, Services, build_runtime, services
+from webhooks.delivery import outbox
 from webhooks.delivery.clients import TelegramClient
+from webhooks.delivery.queue import HEARTBEAT
 from webhooks.http import errors
+
+WORKER_LATE_SECONDS = 180  # the sweep runs every minute
 
 
 def engine_from_config(config: Config, runtime: Runtime | None = None) -> Answerer:
@@ -29,12 +37,15 @@ def engine_from_config(config: Config, runtime: Runtime | None = None) -> Answer
     from bot.storage.stores import SqlStateStore
 
     runtime = runtime or build_runtime(config)
-    return build_engine(
+    engine = build_engine(
         kb_dir=Path(config.kb_dir) if config.kb_dir else None,
         store=SqlStateStore(runtime.db),
         desk=Desk(runtime.db, runtime.notifier, office_url=config.public_base_url),
         model_cache=model_cache(config.core),
+        spool=Spool(Path(config.core.spool_dir)),
     )
+    engine.replay_spool()  # reports kept while the database was down, before a restart
+    return engine
 
 
 def create_app(
@@ -76,10 +87,33 @@ def create_app(
 
 
 def healthz() -> Response:
-    """Liveness for monitors: the process answers and its knowledge base loaded."""
-    config = services().config
+    """For monitors: the process answers, its knowledge base loaded, and how the office alerts
+    fare: how many wait and for how long, and when a worker last swept (a worker that has not
+    swept for WORKER_LATE_SECONDS is "late"). Always 200: the chat works without a worker."""
+    svc = services()
+    config = svc.config
     channels = {"web": True, "sms": config.sms_enabled, "telegram": config.telegram_enabled}
-    return jsonify(status="ok", knowledge_base="loaded", channels=channels)
+    body: dict[str, Any] = {"status": "ok", "knowledge_base": "loaded", "channels": channels}
+    if svc.runtime is not None:
+        try:
+            body["alerts"] = _alerts_health(svc.runtime.db)
+        except SQLAlchemyError:
+            body.update(status="degraded", database="down")
+    return jsonify(body)
+
+
+def _alerts_health(db) -> dict[str, Any]:
+    count, oldest = outbox.backlog(db)
+    beat = SqlReplayStore(db).get(HEARTBEAT)
+    at = now()
+    seen = (at - datetime.fromisoformat(beat)).total_seconds() if beat else None
+    worker = "ok" if seen is not None and seen <= WORKER_LATE_SECONDS else "late"
+    return {
+        "undelivered": count,
+        "oldest_undelivered_seconds": round((at - oldest).total_seconds()) if oldest else 0,
+        "worker": worker if beat else "never seen",
+        "worker_seen_seconds_ago": round(seen) if seen is not None else None,
+    }
 
 
 def _instrument(app: Flask) -> None:

@@ -7,16 +7,21 @@ import getpass
 import logging
 import re
 import sys
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from sqlalchemy import delete, select
+from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
 from bot.cli import build_parser, run
+from bot.storage.models import AuditEntry, School, StaffSession, StaffUser
 from webhooks import demo
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
 MIN_PASSWORD = 12
 MIN_STRENGTH = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" for an online attack
+CLI_ACTOR = "(command line)"  # who, in the audit log, for `sro-bot users` changes
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -37,14 +42,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _services():
     from webhooks.app import engine_from_config
     from webhooks.config import load_env
-    from webhooks.context import Services
+    from webhooks.context import Services, build_runtime
     from webhooks.delivery.clients import TelegramClient
 
     config = load_env()
     if not config.telegram_bot_token:
         raise SystemExit("sro-bot: set TELEGRAM_BOT_TOKEN (from BotFather) first")
     client = TelegramClient(config.telegram_bot_token, config.telegram_api_base)
-    return Services(config, engine_from_config(config), telegram=client)
+    runtime = build_runtime(config)
+    engine = engine_from_config(config, runtime)
+    return Services(config, engine, runtime.notifier, telegram=client, runtime=runtime)
 
 
 def cmd_telegram_poll(args: argparse.Namespace) -> int:
@@ -57,7 +64,7 @@ def cmd_telegram_poll(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        poll(svc.telegram, svc, rounds=args.rounds)
+        poll(svc.telegram, svc, rounds=args.rounds, later=svc.runtime.queue)
     except KeyboardInterrupt:
         pass
     finally:
@@ -134,59 +141,180 @@ def read_password(from_stdin: bool) -> str:
     return first
 
 
-def add_user(db, username: str, school_slug: str, password: str) -> None:
-    """Create an office account for one school (ValueError says what is wrong)."""
-    from sqlalchemy import select
-    from werkzeug.security import generate_password_hash
-
-    from bot.storage.models import School, StaffUser
-
-    if not USERNAME.fullmatch(username):
-        raise ValueError("username: 3-80 letters, digits, . _ @ or -")
+def check_password(password: str, hints: list[str]) -> None:
+    """ValueError unless the password is long and hard to guess (hints: username, schools)."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password: at least {MIN_PASSWORD} characters")
-    if zxcvbn(password, user_inputs=[username, school_slug])["score"] < MIN_STRENGTH:
+    if zxcvbn(password, user_inputs=hints)["score"] < MIN_STRENGTH:
         raise ValueError("password: too easy to guess (try four or more unrelated words)")
+
+
+def _school(session, slug: str) -> School:
+    school = session.scalar(select(School).where(School.slug == slug))
+    if school is None:
+        raise ValueError(f"school: no school {slug!r} (see `sro-bot schools list`)")
+    return school
+
+
+def _account(session, username: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise ValueError(f"username: no account {username!r} (see `sro-bot users list`)")
+    return user
+
+
+def _audit(session, user: StaffUser, action: str) -> None:
+    """Audit `action` (done from the command line to this account) at its first school."""
+    session.add(
+        AuditEntry(
+            username=CLI_ACTOR, school_id=user.school.id, action=action, detail=user.username
+        )
+    )
+
+
+def _end_sessions(session, user: StaffUser) -> None:
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+
+
+def add_user(
+    db, username: str, school_slug: str, password: str, other_schools: Sequence[str] = ()
+) -> None:
+    """Create an office account for one school, or for the several schools one SRO serves
+    (ValueError says what is wrong). The audit entry is written by `sro-bot users add`."""
+    if not USERNAME.fullmatch(username):
+        raise ValueError("username: 3-80 letters, digits, . _ @ or -")
+    slugs = list(dict.fromkeys([school_slug, *other_schools]))
+    check_password(password, [username, *slugs])
     with db.session() as session:
-        school = session.scalar(select(School).where(School.slug == school_slug))
-        if school is None:
-            raise ValueError(f"school: no school {school_slug!r} (see `sro-bot schools list`)")
+        schools = [_school(session, slug) for slug in slugs]
         if session.scalar(select(StaffUser).where(StaffUser.username == username)):
             raise ValueError(f"username: {username!r} exists already")
         hashed = generate_password_hash(password)
-        session.add(StaffUser(username=username, password_hash=hashed, school=school))
+        user = StaffUser(username=username, password_hash=hashed, school=schools[0])
+        user.other_schools = schools[1:]
+        session.add(user)
 
 
-def cmd_users_add(args: argparse.Namespace) -> int:
-    """Create an office account."""
+def list_users(db) -> list[str]:
+    """One line per account: username, its schools' slugs, enabled or disabled."""
+    with db.session() as session:
+        users = session.scalars(select(StaffUser).order_by(StaffUser.username))
+        return [
+            f"{user.username}\t{','.join(school.slug for school in user.schools)}\t"
+            f"{'enabled' if user.enabled else 'disabled'}"
+            for user in users
+        ]
+
+
+def set_enabled(db, username: str, enabled: bool) -> None:
+    """Enable or disable an account; disabling also ends its sessions."""
+    with db.session() as session:
+        user = _account(session, username)
+        user.enabled = enabled
+        if not enabled:
+            _end_sessions(session, user)
+        _audit(session, user, "user-enable" if enabled else "user-disable")
+
+
+def remove_user(db, username: str) -> None:
+    """Delete an account and end its sessions."""
+    with db.session() as session:
+        user = _account(session, username)
+        _audit(session, user, "user-remove")
+        _end_sessions(session, user)
+        session.delete(user)
+
+
+def reset_password(db, username: str, password: str) -> None:
+    """Give an account a new password (the same rule as `users add`) and end its sessions."""
+    with db.session() as session:
+        user = _account(session, username)
+        check_password(password, [username, *(school.slug for school in user.schools)])
+        user.password_hash = generate_password_hash(password)
+        _end_sessions(session, user)
+        _audit(session, user, "user-password")
+
+
+def _users_add(db, args: argparse.Namespace) -> str:
+    password = read_password(args.password_stdin)
+    add_user(db, args.username, args.school[0], password, args.school[1:])
+    with db.session() as session:
+        _audit(session, _account(session, args.username), "user-add")
+    return f"ok: {args.username} can sign in at /office for {', '.join(args.school)}"
+
+
+def _users_list(db, args: argparse.Namespace) -> str:
+    return "\n".join(list_users(db)) or "no office accounts yet"
+
+
+def _users_disable(db, args: argparse.Namespace) -> str:
+    set_enabled(db, args.username, False)
+    return f"ok: {args.username} is disabled and signed out"
+
+
+def _users_enable(db, args: argparse.Namespace) -> str:
+    set_enabled(db, args.username, True)
+    return f"ok: {args.username} can sign in again"
+
+
+def _users_remove(db, args: argparse.Namespace) -> str:
+    remove_user(db, args.username)
+    return f"ok: {args.username} removed"
+
+
+def _users_reset_password(db, args: argparse.Namespace) -> str:
+    reset_password(db, args.username, read_password(args.password_stdin))
+    return f"ok: {args.username} has a new password and is signed out"
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Run one `users` action; what is wrong goes to stderr with exit status 1."""
     from bot.storage.db import Database
 
     try:
-        add_user(
-            Database(args.settings.database_url),
-            args.username,
-            args.school,
-            read_password(args.password_stdin),
-        )
+        print(args.action(Database(args.settings.database_url), args))
     except ValueError as exc:
-        print(f"sro-bot users add: {exc}", file=sys.stderr)
+        print(f"sro-bot users {args.users}: {exc}", file=sys.stderr)
         return 1
-    print(f"ok: {args.username} can sign in at /office for {args.school}")
     return 0
 
 
+def _add_users_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `users list | add | disable | enable | remove | reset-password`."""
+    users = sub.add_parser("users", help="office staff accounts")
+    actions = users.add_subparsers(dest="users", required=True)
+    listing = actions.add_parser("list", help="username, schools, enabled or disabled")
+    listing.set_defaults(func=cmd_users, action=_users_list)
+    add = actions.add_parser("add", help="create an account for one or more schools' offices")
+    add.add_argument("username")
+    add.add_argument(
+        "--school",
+        required=True,
+        action="append",
+        help="a school's slug (sro-bot schools list); repeat it for an SRO's other schools",
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=cmd_users, action=_users_add)
+    for name, action, text in (
+        ("disable", _users_disable, "stop an account signing in; ends its sessions"),
+        ("enable", _users_enable, "let a disabled account sign in again"),
+        ("remove", _users_remove, "delete an account; ends its sessions"),
+    ):
+        parser = actions.add_parser(name, help=text)
+        parser.add_argument("username")
+        parser.set_defaults(func=cmd_users, action=action)
+    reset = actions.add_parser("reset-password", help="set a new password; ends its sessions")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    reset.set_defaults(func=cmd_users, action=_users_reset_password)
+
+
 def _add_office_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `worker` and `users add`."""
+    """Add `worker` and the `users` commands."""
     worker = sub.add_parser("worker", help="deliver office alerts and replies (the queue)")
     worker.add_argument("--workers", type=int, default=0, help="threads (default SRO_WORKERS or 2)")
     worker.set_defaults(func=cmd_worker)
-    users = sub.add_parser("users", help="office staff accounts")
-    actions = users.add_subparsers(dest="users", required=True)
-    add = actions.add_parser("add", help="create an account for one school's office")
-    add.add_argument("username")
-    add.add_argument("--school", required=True, help="the school's slug (sro-bot schools list)")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    add.set_defaults(func=cmd_users_add)
+    _add_users_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

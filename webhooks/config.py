@@ -56,8 +56,9 @@ class QueueConfig:
 
     queue_path: str = str(Path("var") / "queue.db")
     redis_url: str = ""
-    retries: int = 8
-    retry_delay: float = 5.0  # seconds, doubled after each failed attempt
+    retry_delay: float = 5.0  # seconds before the first retry, doubled after each failure
+    retry_max_seconds: float = 600.0  # the longest wait between two attempts
+    give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
     lease_seconds: float = 120.0  # a delivery stuck in "sending" longer is taken over
     realert_minutes: float = 15.0
     workers: int = 2
@@ -76,8 +77,9 @@ def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
     return QueueConfig(
         queue_path=env.get("SRO_QUEUE_PATH", "").strip() or d.queue_path,
         redis_url=env.get("SRO_REDIS_URL", "").strip(),
-        retries=int(_number(env, "SRO_DELIVERY_RETRIES", d.retries)),
         retry_delay=_number(env, "SRO_RETRY_DELAY_SECONDS", d.retry_delay),
+        retry_max_seconds=_number(env, "SRO_RETRY_MAX_SECONDS", d.retry_max_seconds),
+        give_up_hours=_number(env, "SRO_DELIVERY_GIVE_UP_HOURS", d.give_up_hours),
         lease_seconds=_number(env, "SRO_DELIVERY_LEASE_SECONDS", d.lease_seconds),
         realert_minutes=_number(env, "SRO_REALERT_MINUTES", d.realert_minutes),
         workers=max(1, int(_number(env, "SRO_WORKERS", d.workers))),

@@ -34,7 +34,8 @@ class Runtime:
 def build_runtime(config: Config) -> Runtime:
     """The database (DATABASE_URL), the queue (SRO_QUEUE_PATH / SRO_REDIS_URL) and notifier."""
     db = Database(config.core.database_url)
-    queue = AlertQueue(config.queue, db, Senders(config, config.queue))
+    senders = Senders(config, config.queue)
+    queue = AlertQueue(config.queue, db, senders, retention=config.core.retention)
     return Runtime(db, queue, QueueNotifier(queue))
 
 

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from webhooks import logs
+
+T = TypeVar("T")
+
+
+def stored(call: Callable[[], T], default: T, channel: str) -> T:
+    """A storage call's result, or default while the database is down, logged by kind only
+    (the engine still answers danger with 911 then; Twilio itself refuses sends to numbers
+    that said STOP)."""
+    try:
+        return call()
+    except SQLAlchemyError as exc:
+        logs.event("storage_down", level=logging.ERROR, channel=channel, error=type(exc).__name__)
+        return default
 
 
 class ReplayStore(Protocol):
     """Remembers what was answered to a delivery id (MessageSid, update_id) so a retry is not
-    processed twice."""
+    processed twice: claim() first (True once), put() the answer after."""
+
+    def claim(self, key: str) -> bool: ...
 
     def get(self, key: str) -> str | None: ...
 
@@ -33,6 +54,15 @@ class MemoryReplayStore:
         self._items: OrderedDict[str, str] = OrderedDict()
         self._capacity = capacity
         self._lock = threading.Lock()
+
+    def claim(self, key: str) -> bool:
+        """True the first time this delivery id is seen, False after."""
+        with self._lock:
+            if key in self._items:
+                return False
+            self._items[key] = ""
+        self.put(key, "")  # the same, trimmed to capacity
+        return True
 
     def get(self, key: str) -> str | None:
         """The stored answer for this delivery id, or None the first time."""

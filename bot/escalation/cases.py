@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.db import Database
@@ -20,6 +20,8 @@ from bot.storage.models import Case, CaseMessage, Delivery, OptOut, School, now
 from bot.wording import alerts
 
 PUSH_CHANNELS = ("sms", "telegram")  # channels a reply can be pushed to
+INCIDENT_WINDOW = timedelta(minutes=30)  # URGENT reports about one school join one incident
+DIGEST_WINDOW = timedelta(minutes=5)  # the office hears of further reports once per window
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed back
 CODE_LENGTH = 8
 CODE_IN_TEXT = re.compile(rf"\b([{CODE_ALPHABET}]{{4}})-?([{CODE_ALPHABET}]{{4}})\b", re.I)
@@ -65,19 +67,94 @@ def _office_alerts(
 
 def open_case(db: Database, new: NewCase, office_url: str = "") -> tuple[Case, list[int]]:
     """Store the case and its first message, and queue the office alerts (office_url: the
-    public base URL the alerts link to)."""
+    public base URL the alerts link to). An URGENT report about a school with an incident
+    under way joins it: the sender's own open case takes the message, or a new case joins the
+    incident's lead; either way the office gets a digest, not another alert."""
     with db.session() as session:
         school = session.scalar(select(School).where(School.slug == new.school_slug))
         if school is None:
             raise LookupError(f"no school {new.school_slug!r}")
+        lead = _incident_lead(session, school) if new.urgent else None
+        own = _open_case_of(session, school, new.sender_key) if lead else None
+        if lead is not None and own is not None:
+            own.messages.append(CaseMessage(author="sender", text=new.text))
+            session.flush()
+            return own, [d.id for d in _digest(session, lead, office_url)]
         fields = {k: v for k, v in vars(new).items() if k not in ("school_slug", "text")}
-        case = Case(school=school, code=new_code(), **fields)
+        case = Case(school=school, code=new_code(), incident_id=lead.id if lead else None, **fields)
         case.messages.append(CaseMessage(author="sender", text=new.text))
         session.add(case)
         session.flush()
-        deliveries = _office_alerts(session, case, new.text, False, office_url)
+        if lead is not None:
+            deliveries = _digest(session, lead, office_url)
+        else:
+            deliveries = _office_alerts(session, case, new.text, False, office_url)
         session.flush()
         return case, [d.id for d in deliveries]
+
+
+def _incident_lead(session: Session, school: School) -> Case | None:
+    """The open URGENT case that started this school's incident within INCIDENT_WINDOW. The
+    school's row is locked first (PostgreSQL), so reports arriving together find one lead."""
+    session.execute(select(School.id).where(School.id == school.id).with_for_update())
+    query = (
+        select(Case)
+        .where(
+            Case.school_id == school.id,
+            Case.urgent.is_(True),
+            Case.incident_id.is_(None),
+            Case.status != "resolved",
+            Case.created_at >= now() - INCIDENT_WINDOW,
+        )
+        .order_by(Case.id)
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def _open_case_of(session: Session, school: School, key: str) -> Case | None:
+    """The sender's own open URGENT case at this school within INCIDENT_WINDOW."""
+    query = select(Case).where(
+        Case.school_id == school.id,
+        Case.sender_key == key,
+        Case.urgent.is_(True),
+        Case.status != "resolved",
+        Case.created_at >= now() - INCIDENT_WINDOW,
+    )
+    return session.scalars(query.order_by(Case.id.desc()).limit(1)).first()
+
+
+def _digest(session: Session, lead: Case, url: str) -> list[Delivery]:
+    """The digest of this window of the incident: created by its first report, counted again
+    by each later one while it waits, sent when the window ends (one per DIGEST_WINDOW)."""
+    since = lead.created_at + DIGEST_WINDOW * ((now() - lead.created_at) // DIGEST_WINDOW)
+    reports = session.scalar(
+        select(func.count())
+        .select_from(CaseMessage)
+        .join(Case, CaseMessage.case_id == Case.id)
+        .where(
+            (Case.incident_id == lead.id) | (Case.id == lead.id),
+            CaseMessage.author == "sender",
+            CaseMessage.created_at >= since,
+            CaseMessage.id != lead.messages[0].id,  # the report the first alert was about
+        )
+    )
+    body = alerts.digest_text(lead, reports or 0, int(DIGEST_WINDOW.total_seconds() // 60), url)
+    school, added = lead.school, []
+    targets = [("sms", school.office_phone), ("email", school.office_email)]
+    for medium, address in [*targets, ("telegram", school.telegram_chat)]:
+        if not address:
+            continue
+        key = f"incident{lead.id}:digest:{since.isoformat()}:{medium}:{address}"
+        row = session.scalar(select(Delivery).where(Delivery.key == key))
+        if row is None:
+            subject = f"URGENT SRO incident {lead.number}: more reports"
+            row = _add(session, lead, "digest", medium, address, key=key, body=body)
+            row.subject, row.not_before = subject, since + DIGEST_WINDOW
+            added.append(row)
+        elif row.status == "pending":
+            row.body = body
+    session.flush()
+    return added
 
 
 def _to_sender(session: Session, case: Case, purpose: str, key: str, body: str) -> list[Delivery]:
@@ -119,15 +196,30 @@ def due_for_realert(
     """Alert again, with the backup contacts, every case still new after `after`."""
     cutoff = (at or now()) - after
     query = select(Case).where(
-        Case.status == "new", Case.realerted_at.is_(None), Case.created_at <= cutoff
+        Case.status == "new",
+        Case.realerted_at.is_(None),
+        Case.created_at <= cutoff,
+        Case.incident_id.is_(None),  # an incident is alerted again once, through its lead
     )
     with db.session() as session:
         ids = []
         for case in session.scalars(query.with_for_update(skip_locked=True)):
-            case.realerted_at = now()
+            if not _claimed_for_realert(session, case):
+                continue  # a sweep running at the same moment re-alerts it
             ids += _office_alerts(session, case, case.messages[0].text, True, office_url)
         session.flush()
         return [d.id for d in ids]
+
+
+def _claimed_for_realert(session: Session, case: Case) -> bool:
+    """Mark the case re-alerted in one UPDATE that only the first sweep wins."""
+    won = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.realerted_at.is_(None))
+        .values(realerted_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    return won.rowcount == 1  # type: ignore[attr-defined]
 
 
 def cases_of_sender(db: Database, sender_key: str, limit: int = 3) -> list[dict]:

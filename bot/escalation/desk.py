@@ -20,9 +20,9 @@ from bot.escalation.flow import (
     with_esc,
 )
 from bot.messages import Message, Reply
-from bot.privacy import sender_key
+from bot.privacy import mask, sender_key
 from bot.schools.directory import SchoolDirectory, SchoolInfo
-from bot.schools.presence import day_asked, local_date, presence_text
+from bot.schools.presence import day_asked, local_date, names_a_day, presence_text
 from bot.state import ConversationState
 from bot.storage.db import Database
 from bot.storage.models import Case, School, Unanswered
@@ -35,7 +35,6 @@ ASKS_FOR_PERSON = re.compile(
     r"speak (to|with) (someone|somebody|a person)|contact (my|the) sro|une vraie personne)\b"
 )
 STAFF_REPLY = re.compile(r"^\s*SRO-?(\d{4,9})\b[\s:,.-]*(.+)$", re.I | re.S)
-_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
 class Desk:
@@ -81,9 +80,20 @@ class Desk:
         """The next step of a conversation this desk started; or None."""
         if state.extra.get("await") == "presence-school":
             return self._presence_school(body, state, message)
+        if self._presence_follow_up(body, state):  # "what about thurs?" after a presence answer
+            school = self.schools.match(body) or self.schools.get(state.extra.get("school", ""))
+            reply = plain("", state.lang, topic="sro-presence", confidence=1.0)
+            return self._presence(reply, body, school, state, message)
         if "esc" in state.extra and self.cases:
             return self.flow.step(body, state, message)
         return None
+
+    @staticmethod
+    def _presence_follow_up(body: str, state: ConversationState) -> bool:
+        """A short message naming a day, right after a presence answer with a school known."""
+        short = len(body.split()) <= SHORT_ANSWER_WORDS
+        known = bool(state.extra.get("school"))
+        return state.last_topic == "sro-presence" and known and short and names_a_day(body)
 
     def decorate(
         self,
@@ -196,7 +206,7 @@ class Desk:
         return [replace(reply, emergency=True)], with_esc(state, None, school=school.slug)
 
     def _unanswered(self, body, school, reply, state) -> None:
-        masked = _PHONE.sub("[number]", body)[:500]
+        masked = mask(body)[:500]
         with self.db.session() as session:
             school_id = (
                 session.scalar(select(School.id).where(School.slug == school.slug))

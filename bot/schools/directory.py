@@ -55,17 +55,34 @@ class SchoolInfo:
 
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_WORDS = (  # Monday first: every word a schools file may use for that day
+    "mon monday lundi",
+    "tue tues tuesday mardi",
+    "wed weds wednesday mercredi",
+    "thu thur thurs thursday jeudi",
+    "fri friday vendredi",
+    "sat saturday samedi",
+    "sun sunday dimanche",
+)
+_WEEKDAYS = {word: day for day, words in enumerate(_DAY_WORDS) for word in words.split()}
+
+
+def shown(text: str, limit: int = 24) -> str:
+    """Part of a cell quoted in an error message: at most limit characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def days_from_text(text: str) -> tuple[int, ...]:
-    """Weekday numbers from "mon,wed fri" (a ValueError names an unknown day)."""
-    days = []
-    for word in re.split(r"[\s,;/]+", text.strip().lower()):
-        if word and word[:3] not in DAY_NAMES:
-            raise ValueError(f"unknown weekday {word!r} (use mon tue wed thu fri sat sun)")
-        if word:
-            days.append(DAY_NAMES.index(word[:3]))
-    return tuple(sorted(set(days)))
+    """Weekday numbers from "mon,wed fri", "Monday; Thurs" or "lundi mardi": whole words only,
+    any case (a ValueError names an unknown word)."""
+    words = [w for w in re.split(r"[\s,;/.]+", text.lower()) if w]
+    for word in words:
+        if word not in _WEEKDAYS:
+            raise ValueError(
+                f"unknown weekday {shown(word)} (use mon tue wed thu fri sat sun, "
+                "the full names, or French names)"
+            )
+    return tuple(sorted({_WEEKDAYS[w] for w in words}))
 
 
 def display_phone(e164: str) -> str:

@@ -44,6 +44,15 @@ def _weekday(word: str, before: str) -> int | None:
     return None
 
 
+def names_a_day(body: str) -> bool:
+    """Whether a message names a day ("tomorrow", "thurs", "on sat", "vendredi")."""
+    words = normalize(body).split()
+    if "tomorrow" in words or "demain" in words:
+        return True
+    pairs = zip(["", *words[:-1]], words, strict=True)
+    return any(_weekday(word, before) is not None for before, word in pairs)
+
+
 def day_asked(body: str, today: date) -> date:
     """The day a question is about: tomorrow, a named weekday (the coming one; "next" when it is
     today's name means a week from now), else today."""

@@ -108,6 +108,9 @@ class Case(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     realerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True, nullable=True)
+    incident_id: Mapped[int | None] = mapped_column(  # the incident's first case; None: a lead
+        ForeignKey("cases.id"), index=True, nullable=True
+    )
     school: Mapped[School] = relationship()
     messages: Mapped[list[CaseMessage]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseMessage.id"
@@ -137,8 +140,10 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))  # alert, realert, relay, ack
+    case_id: Mapped[int | None] = mapped_column(  # None: a chat reply sent late (an answer)
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))  # alert, realert, relay, ack, answer
     medium: Mapped[str] = mapped_column(String(16))  # sms, telegram, email, web
     address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200), default="")
@@ -146,6 +151,7 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # retry_after
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     provider_id: Mapped[str] = mapped_column(String(80), default="")
     last_error: Mapped[str] = mapped_column(String(200), default="")
@@ -153,15 +159,49 @@ class Delivery(Base):
 
 
 class StaffUser(Base):
-    """An office staff account, scoped to one school."""
+    """An office staff account: its first school, and any other schools the same SRO serves."""
 
     __tablename__ = "staff_users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     school: Mapped[School] = relationship()
+    other_schools: Mapped[list[School]] = relationship(
+        secondary="staff_schools", order_by="School.name"
+    )
+
+    @property
+    def schools(self) -> list[School]:
+        """Every school of this account, the first one first."""
+        return [self.school, *self.other_schools]
+
+
+class StaffSchool(Base):
+    """A further school of a staff account (its first school is StaffUser.school_id)."""
+
+    __tablename__ = "staff_schools"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StaffSession(Base):
+    """A signed-in browser. Its cookie holds a random token, this row the token's SHA-256;
+    deleting the row (sign-out, account disabled, removed or given a new password) ends it."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    user: Mapped[StaffUser] = relationship()
 
 
 class LoginAttempt(Base):

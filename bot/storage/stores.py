@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Executable, delete, select
+from sqlalchemy import Insert, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.state import ConversationState
@@ -35,9 +34,7 @@ def row_from_state(state: ConversationState) -> dict:
     }
 
 
-def _upsert(
-    session: Session, model: type[Base], values: dict, update: tuple[str, ...]
-) -> Executable:
+def _upsert(session: Session, model: type[Base], values: dict, update: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE the `update` columns, or DO NOTHING."""
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(model).values(**values)
@@ -103,17 +100,24 @@ class SqlReplayStore:
     def __init__(self, db: Database):
         self.db = db
 
+    def claim(self, key: str) -> bool:
+        """Take this delivery with one atomic insert: True for the first caller, who processes
+        it and then puts its answer; False for every retry or duplicate (forgets rows older
+        than KEEP on the way)."""
+        with self.db.session() as session:
+            session.execute(delete(Replay).where(Replay.at < now() - self.KEEP))
+            values = {"key": key, "value": "", "at": now()}
+            statement = _upsert(session, Replay, values, update=()).returning(Replay.key)
+            return session.execute(statement).first() is not None  # a row only when inserted
+
     def get(self, key: str) -> str | None:
-        """The answer given to this delivery, or None when it is new."""
+        """The answer given to this delivery: None when it is new, "" while it is processed."""
         with self.db.session() as session:
             row = session.get(Replay, key)
             return row.value if row else None
 
     def put(self, key: str, value: str) -> None:
-        """Remember the answer; forget those older than KEEP."""
-        try:
-            with self.db.session() as session:
-                session.execute(delete(Replay).where(Replay.at < now() - self.KEEP))
-                session.add(Replay(key=key, value=value))
-        except IntegrityError:
-            pass  # another worker answered the same delivery first: its answer stands
+        """Remember the answer given to a claimed delivery."""
+        with self.db.session() as session:
+            values = {"key": key, "value": value, "at": now()}
+            session.execute(_upsert(session, Replay, values, update=("value", "at")))

@@ -53,6 +53,17 @@ def alert_text(case: Case, first_message: str, office_url: str, again: bool = Fa
     return "\n".join(lines)
 
 
+def digest_text(lead: Case, reports: int, minutes: int, office_url: str) -> str:
+    """The office's digest of further reports about an incident (no message text: the
+    dashboard shows each one)."""
+    where = f"{office_url}/office" if office_url else "the office dashboard"
+    return (
+        f"URGENT SRO incident {lead.number} for {lead.school.name}: {reports} more "
+        f"report{'s' if reports != 1 else ''} in the last {minutes} minutes. Every report is in "
+        f"{where}."
+    )
+
+
 def sender_note(kind: str, case: Case, text: str = "") -> str:
     """A note to the sender: acknowledged, or a staff reply."""
     notes = SENDER_NOTES.get(case.lang, SENDER_NOTES["en"])

@@ -20,9 +20,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "which_school_presence": "Tell me your school's name and I will check the SRO's "
         "schedule for today.",
         "notice": "Notice from {school}: {text}",
-        "lockdown_notice": "Notice from {school}: {text} Follow staff and police instructions. "
-        "Official updates come from the school, the school board and Calgary Police. "
-        "If anyone is in danger, call 911.",
+        "lockdown_notice": "If anyone is in danger, call 911. Notice from {school}: {text} "
+        "Follow staff and police instructions. Official updates come from the school, the "
+        "school board and Calgary Police.",
         "offer": "Would you like me to pass your message to your school's SRO through the "
         "main office? Reply YES or NO.",
         "ask_message": "OK. Type the message you want the SRO to get (or NEVER MIND).",
@@ -73,9 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "which_school_presence": "Donnez-moi le nom de votre école et je vérifierai l'horaire "
         "de l'agent pour aujourd'hui.",
         "notice": "Avis de {school} : {text}",
-        "lockdown_notice": "Avis de {school} : {text} Suivez les consignes du personnel et de "
-        "la police. Les mises à jour officielles viennent de l'école, du conseil scolaire et "
-        "de la police de Calgary. Si quelqu'un est en danger, appelez le 911.",
+        "lockdown_notice": "Si quelqu'un est en danger, appelez le 911. Avis de {school} : "
+        "{text} Suivez les consignes du personnel et de la police. Les mises à jour officielles "
+        "viennent de l'école, du conseil scolaire et de la police de Calgary.",
         "offer": "Voulez-vous que je transmette votre message à l'agent de votre école par "
         "le secrétariat? Répondez OUI ou NON.",
         "ask_message": "D'accord. Écrivez le message pour l'agent (ou LAISSE TOMBER).",

@@ -9,6 +9,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "caution": "If you or anyone else is in danger right now, call 911.",
         "office_not_told": "I could not reach your school's office just now. 911 is the "
         "fastest help.",
+        "office_later": "I could not reach your school's office just now; I will pass your "
+        "message on as soon as I can. 911 is the fastest help.",
+        "unavailable": "If you or anyone else is in danger right now, call 911. Sorry, I cannot "
+        "answer right now. Please try again in a few minutes.",
         "weapon": "Get away from the danger if you can. Hide, lock or block the door, silence "
         "your phone and call 911 as soon as it is safe to talk.",
         "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
@@ -50,6 +54,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "caution": "Si toi ou une autre personne êtes en danger maintenant, appelle le 911.",
         "office_not_told": "Je n'ai pas pu joindre le secrétariat de ton école pour l'instant. "
         "Le 911 est l'aide la plus rapide.",
+        "office_later": "Je n'ai pas pu joindre le secrétariat de ton école pour l'instant; je "
+        "lui transmettrai ton message dès que possible. Le 911 est l'aide la plus rapide.",
+        "unavailable": "Si toi ou une autre personne êtes en danger maintenant, appelle le 911. "
+        "Désolé, je ne peux pas répondre pour l'instant. Réessaie dans quelques minutes.",
         "weapon": "Éloigne-toi du danger si tu le peux. Cache-toi, verrouille ou bloque la "
         "porte, mets ton téléphone en silencieux et appelle le 911 dès que tu peux parler.",
         "fire": "Sors par la sortie sûre la plus proche, déclenche l'alarme incendie en sortant "

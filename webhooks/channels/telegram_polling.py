@@ -9,14 +9,20 @@ from telegram.error import TelegramError
 
 from bot.messages import Answerer
 from webhooks import logs
-from webhooks.channels.telegram_updates import answer_and_log
+from webhooks.channels.telegram_updates import Later, answer_and_log
 from webhooks.delivery.clients import TelegramClient
 
 
 def poll(
-    client: TelegramClient, engine: Answerer, *, rounds: int | None = None, timeout: int = 30
+    client: TelegramClient,
+    engine: Answerer,
+    *,
+    rounds: int | None = None,
+    timeout: int = 30,
+    later: Later | None = None,
 ) -> None:
-    """Answer updates until interrupted (or for a number of getUpdates rounds, in tests)."""
+    """Answer updates until interrupted (or for a number of getUpdates rounds, in tests);
+    replies that fail for a passing reason go to `later` (the outbox) when given."""
     client.delete_webhook()  # getUpdates is refused while a webhook is set
     offset: int | None = None
     done = 0
@@ -32,4 +38,4 @@ def poll(
             continue
         for update in updates:
             offset = update.update_id + 1
-            answer_and_log(update, engine, client)
+            answer_and_log(update, engine, client, later)

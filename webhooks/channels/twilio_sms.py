@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,8 +24,10 @@ from webhooks.channels import sms_texts
 from webhooks.channels.sms_parts import sms_text
 from webhooks.context import Services, services
 from webhooks.http.inputs import BadInput, clean_text, require_mimetype
+from webhooks.stores import stored
 
 bp = Blueprint("twilio_sms", __name__)
+DUPLICATE_WAIT_SECONDS = 5.0  # Twilio waits 15 s for an answer
 
 
 def signed_url() -> str:
@@ -73,10 +76,10 @@ def texts_for(message: Message, svc: Services) -> list[str]:
     key = sender_key("sms", message.sender)
     word = sms_texts.keyword_of(message.text)
     if word in sms_texts.OPT_OUT:
-        svc.optouts.opt_out(key)
-        svc.engine.forget("sms", message.sender)  # after START, no old step resumes
+        stored(lambda: svc.optouts.opt_out(key), None, "sms")
+        stored(lambda: svc.forget("sms", message.sender), None, "sms")  # START resumes no old step
         return [sms_texts.OPTED_OUT["fr" if word == "ARRET" else "en"]]
-    if svc.optouts.is_opted_out(key):
+    if stored(lambda: svc.optouts.is_opted_out(key), False, "sms"):
         if word in sms_texts.OPT_IN:
             svc.optouts.opt_in(key)
             return [sms_texts.OPTED_IN["en"]]
@@ -92,16 +95,29 @@ def texts_for(message: Message, svc: Services) -> list[str]:
 
 
 def twiml_for(form: MultiDict, svc: Services) -> str:
-    """The TwiML answer to this form, computed once per MessageSid."""
+    """The TwiML answer to this form, computed once per MessageSid: the first request claims
+    it; a retry or a duplicate gets the first answer once it is ready, and never runs again."""
     sid = form.get("MessageSid", "")
-    twiml = svc.replays.get(f"sms:{sid}") if sid else None
-    if twiml is not None:
+    key = f"sms:{sid}"
+    if sid and not stored(lambda: svc.replays.claim(key), True, "sms"):
         logs.event("duplicate", channel="sms", sender=sender_key("sms", form.get("From", "")))
-        return twiml
+        return _first_answer(svc, key)
     twiml = twiml_from_texts(texts_for(message_from_form(form, svc.config.max_text_chars), svc))
     if sid:
-        svc.replays.put(f"sms:{sid}", twiml)
+        stored(lambda: svc.replays.put(key, twiml), None, "sms")
     return twiml
+
+
+def _first_answer(svc: Services, key: str) -> str:
+    """The answer the first request gave, waiting a little while it is computed; an empty
+    answer (Twilio sends nothing) if it is not ready in time: the first request replies."""
+    deadline = time.monotonic() + DUPLICATE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        twiml = stored(lambda: svc.replays.get(key), None, "sms")
+        if twiml:
+            return twiml
+        time.sleep(0.05)
+    return twiml_from_texts([])
 
 
 @bp.post("/sms/twilio")

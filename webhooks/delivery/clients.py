@@ -6,13 +6,16 @@ import asyncio
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Coroutine, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -62,15 +65,47 @@ class SmsSender:
             self._http.session.close()
 
 
-def keyboard_from_choices(choices: Sequence[str]) -> InlineKeyboardMarkup | None:
-    """One button per choice, callback data "1", "2", ... (well under Telegram's 64 bytes)."""
+CHOICE = "c:"  # callback data "c:<id>": a button carrying a choice id
+
+
+def callback_data(n: int, ids: Sequence[str]) -> str:
+    """The data of the n-th button (from 1): "c:<id>" when the choice has an id that fits
+    Telegram's 64 bytes, else its number."""
+    data = f"{CHOICE}{ids[n - 1]}" if n <= len(ids) and ids[n - 1] else ""
+    return data if data and len(data.encode()) <= 64 else str(n)
+
+
+def keyboard_from_choices(
+    choices: Sequence[str], ids: Sequence[str] = ()
+) -> InlineKeyboardMarkup | None:
+    """One button per choice, its callback data the choice's id (see callback_data)."""
     if not choices:
         return None
     rows = [
-        [InlineKeyboardButton(label[:64], callback_data=str(i))]
-        for i, label in enumerate(choices, start=1)
+        [InlineKeyboardButton(label[:64], callback_data=callback_data(n, ids))]
+        for n, label in enumerate(choices, start=1)
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def resend_wait(exc: Exception) -> float | None:
+    """Seconds to wait before sending again after a Bot API call failed: Telegram's retry_after
+    for a 429, 0 for a network failure, a timeout or a 5xx; None when sending the same again
+    cannot help (a bad request, a bot blocked by the user, a wrong token)."""
+    if isinstance(exc, RetryAfter):
+        return _seconds(exc)
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return 0.0  # TimedOut is a NetworkError; python-telegram-bot raises one for a 5xx
+    return 0.0 if isinstance(exc, TimeoutError) else None
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """retry_after in seconds: an int or a timedelta, depending on PTB_TIMEDELTA (reading it as
+    an int warns of the change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramClient:
@@ -114,11 +149,12 @@ class TelegramClient:
         assert self._bot is not None
         return self._submit(getattr(self._bot, method)(**kwargs), float(kwargs.get("timeout", 0)))
 
-    def send_message(self, chat_id: int, text: str, choices: Sequence[str] = ()) -> None:
-        """Send text, with an inline keyboard when there are choices."""
-        self._call(
-            "send_message", chat_id=chat_id, text=text, reply_markup=keyboard_from_choices(choices)
-        )
+    def send_message(
+        self, chat_id: int, text: str, choices: Sequence[str] = (), ids: Sequence[str] = ()
+    ) -> None:
+        """Send text, with an inline keyboard when there are choices (ids: their choice ids)."""
+        markup = keyboard_from_choices(choices, ids)
+        self._call("send_message", chat_id=chat_id, text=text, reply_markup=markup)
 
     def answer_callback_query(self, query_id: str) -> None:
         """Stop the button's loading spinner."""

@@ -3,20 +3,25 @@
 claim() moves a delivery from pending/failed (or an abandoned `sending`, older than the
 lease) to `sending` in one UPDATE, so two workers never both own it. A claim whose previous
 attempt may have reached the provider is marked `uncertain`: the worker first asks the
-provider whether it went out (Twilio's message list), and only sends when it did not."""
+provider whether it went out (Twilio's message list), and only sends when it did not. A
+delivery with a not_before time in the future (Telegram's retry_after) cannot be claimed yet.
+
+Deliveries come from cases (bot.escalation.cases) and, without a case, from chat replies a
+channel could not send at once (add_answers)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot.storage.db import Database
 from bot.storage.models import Delivery, now
 
 RETRYABLE = ("pending", "failed")
-MAX_ATTEMPTS = 30  # after that a failed delivery waits for a person (it shows as failed)
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,34 @@ class Job:
 
 def _claimable(lease: timedelta):
     abandoned = (Delivery.status == "sending") & (Delivery.claimed_at < now() - lease)
-    return or_(Delivery.status.in_(RETRYABLE), abandoned)
+    due = or_(Delivery.not_before.is_(None), Delivery.not_before <= now())
+    return or_(Delivery.status.in_(RETRYABLE), abandoned) & due
+
+
+def _after(wait: float) -> datetime | None:
+    return now() + timedelta(seconds=wait) if wait > 0 else None
+
+
+def add_answers(
+    db: Database, medium: str, address: str, bodies: Sequence[str], wait: float = 0.0
+) -> list[int]:
+    """Outbox rows, in this order, for replies to a chat that could not be sent at once; none
+    is claimable before `wait` seconds. Their ids."""
+    rows = [
+        Delivery(
+            key=f"answer:{uuid.uuid4().hex}",
+            purpose="answer",
+            medium=medium,
+            address=address,
+            body=body,
+            not_before=_after(wait),
+        )
+        for body in bodies
+    ]
+    with db.session() as session:
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
 
 
 def _row(session, delivery_id: int) -> Delivery:
@@ -70,18 +102,36 @@ def mark_sent(db: Database, delivery_id: int, provider_id: str) -> None:
         row.status, row.sent_at, row.provider_id, row.last_error = "sent", now(), provider_id, ""
 
 
-def mark_failed(db: Database, delivery_id: int, error: str) -> None:
-    """Record a failed attempt; the delivery stays eligible for a retry."""
+def mark_failed(db: Database, delivery_id: int, error: str, wait: float = 0.0) -> None:
+    """Record a failed attempt; the delivery stays eligible for a retry (after `wait` seconds,
+    when the provider asked for a pause)."""
     with db.session() as session:
         row = _row(session, delivery_id)
-        row.status, row.last_error = "failed", error[:200]
+        row.status, row.last_error, row.not_before = "failed", error[:200], _after(wait)
 
 
 def unsent(db: Database, lease: timedelta) -> list[int]:
-    """Deliveries nobody is working on: pending, failed, or abandoned mid-send."""
-    query = select(Delivery.id).where(_claimable(lease), Delivery.attempts < MAX_ATTEMPTS)
+    """Deliveries nobody is working on (pending, failed, or abandoned mid-send), oldest first."""
+    query = select(Delivery.id).where(_claimable(lease)).order_by(Delivery.id)
     with db.session() as session:
         return list(session.scalars(query))
+
+
+def backlog(db: Database) -> tuple[int, datetime | None]:
+    """How many deliveries are not sent yet (given up ones included), and when the oldest was
+    queued."""
+    waiting = Delivery.status.notin_(("sent", "unconfigured"))
+    with db.session() as session:
+        count = session.scalar(select(func.count()).select_from(Delivery).where(waiting)) or 0
+        oldest = session.scalar(select(func.min(Delivery.created_at)).where(waiting))
+    return count, oldest
+
+
+def mark_gave_up(db: Database, delivery_id: int, error: str) -> None:
+    """Retried for as long as configured: no more attempts (the dashboard shows it)."""
+    with db.session() as session:
+        row = _row(session, delivery_id)
+        row.status, row.last_error = "gave_up", error[:200]
 
 
 def mark_unconfigured(db: Database, delivery_id: int, reason: str) -> None:

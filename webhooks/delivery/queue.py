@@ -17,14 +17,14 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from bot.escalation import cases
 from bot.storage.db import Database
+from bot.storage.models import now
+from bot.storage.retention import Retention, purge
+from bot.storage.stores import SqlReplayStore
 from webhooks import logs
 from webhooks.config import QueueConfig
 from webhooks.delivery import outbox
+from webhooks.delivery.clients import resend_wait
 from webhooks.delivery.senders import NotConfigured, Senders
-
-
-class DeliveryFailed(Exception):
-    """A send failed; carries no address or text, so huey's log of it stays clean."""
 
 
 def make_huey(config: QueueConfig, name: str = "sro-bot") -> Huey:
@@ -35,20 +35,35 @@ def make_huey(config: QueueConfig, name: str = "sro-bot") -> Huey:
     return SqliteHuey(name, filename=config.queue_path)
 
 
+HEARTBEAT = "worker:heartbeat"  # the replays row a sweep stamps with its time
+
+
 class AlertQueue:
     """One huey instance with the tasks registered on it; producer and worker build the same."""
 
     def __init__(
-        self, config: QueueConfig, db: Database, senders: Senders, huey: Huey | None = None
+        self,
+        config: QueueConfig,
+        db: Database,
+        senders: Senders,
+        huey: Huey | None = None,
+        retention: Retention | None = None,
     ):
         self.config, self.db, self.senders = config, db, senders
+        self.retention = retention or Retention()
         self.huey = huey or make_huey(config)
         self.lease = timedelta(seconds=config.lease_seconds)
-        retry = {"retries": config.retries, "retry_delay": config.retry_delay, "retry_backoff": 2}
-        self.deliver = self.huey.task(name="deliver", **retry)(self._deliver)
+        self.deliver = self.huey.task(name="deliver")(self._deliver)  # retries: _failed
         self.check = self.huey.task(name="check")(self.sweep)
         self.periodic = self.huey.periodic_task(crontab(minute="*"), name="sweep")(self.sweep)
+        nightly = crontab(minute="17", hour="9")  # 02:17 in Calgary
+        self.nightly = self.huey.periodic_task(nightly, name="purge")(self._purge)
         self.huey.on_startup("recover")(self._recover)
+
+    def _purge(self) -> None:
+        """Delete what is older than the retention ages; counts only in the log."""
+        removed = purge(self.db, self.retention)
+        logs.event("purged", **removed)
 
     def _deliver(self, delivery_id: int) -> str:
         job = outbox.claim(self.db, delivery_id, self.lease)
@@ -69,22 +84,53 @@ class AlertQueue:
             )
             return "unconfigured"
         except Exception as exc:
-            outbox.mark_failed(self.db, delivery_id, type(exc).__name__)
-            logs.event(
-                "delivery_failed",
-                level=logging.WARNING,
-                delivery=delivery_id,
-                medium=job.medium,
-                attempt=job.attempts,
-                error=type(exc).__name__,
-            )
-            raise DeliveryFailed(f"delivery {delivery_id} ({job.medium}) failed") from None
+            return self._failed(job, exc)
         outbox.mark_sent(self.db, delivery_id, provider_id)
         logs.event("delivered", delivery=delivery_id, medium=job.medium, attempt=job.attempts)
         return "sent"
 
+    def _failed(self, job: outbox.Job, exc: Exception) -> str:
+        """One retry chain per delivery: the attempt that failed schedules the next, after a
+        wait doubling up to retry_max_seconds (longer when the provider asks), until
+        give_up_hours after the delivery was queued; then it shows as given up."""
+        c = self.config
+        if job.created_at < now() - timedelta(hours=c.give_up_hours):
+            outbox.mark_gave_up(self.db, job.id, type(exc).__name__)
+            logs.event("delivery_gave_up", level=logging.ERROR, delivery=job.id, medium=job.medium)
+            return "gave up"
+        backoff = min(c.retry_delay * 2 ** (job.attempts - 1), c.retry_max_seconds)
+        wait = max(resend_wait(exc) or 0.0, backoff)
+        outbox.mark_failed(self.db, job.id, type(exc).__name__, wait)
+        logs.event(
+            "delivery_failed",
+            level=logging.WARNING,
+            delivery=job.id,
+            medium=job.medium,
+            attempt=job.attempts,
+            error=type(exc).__name__,
+            retry_in=round(wait, 1),
+        )
+        try:
+            self.deliver.schedule((job.id,), delay=wait)
+        except Exception as enqueue:  # the row waits; the sweep finds it once it is due
+            logs.event("enqueue_failed", level=logging.ERROR, error=type(enqueue).__name__)
+        return "failed"
+
+    def send_later(self, medium: str, address: str, bodies: Sequence[str], wait: float) -> None:
+        """Replies a chat channel could not send at once: outbox rows (no case) that the worker
+        sends in this order, not before `wait` seconds. If the queue is down the rows stay and
+        the sweep finds them."""
+        ids = outbox.add_answers(self.db, medium, address, bodies, wait)
+        try:
+            for delivery_id in ids:
+                self.deliver(delivery_id, delay=wait or None)
+        except Exception as exc:
+            logs.event("enqueue_failed", level=logging.ERROR, error=type(exc).__name__)
+
     def sweep(self) -> int:
-        """Queue every unsent delivery and every re-alert now due; how many were queued."""
+        """Queue every unsent delivery and every re-alert now due; how many were queued. Each
+        sweep also says the worker is alive (/healthz shows when it last did)."""
+        SqlReplayStore(self.db).put(HEARTBEAT, now().isoformat())
         after = timedelta(minutes=self.config.realert_minutes)
         url = self.senders.config.public_base_url
         ids = cases.due_for_realert(self.db, after, url) + outbox.unsent(self.db, self.lease)

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from webhooks.office import views
+from webhooks.office.auth import SESSION_LIFETIME
 
 SECRET_FILE = Path("var") / "secret-key"
 
@@ -35,6 +36,6 @@ def register(app: Flask, configured_key: str = "") -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_PATH="/office",
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
     app.register_blueprint(views.bp)

@@ -1,8 +1,10 @@
-"""Sign-in for office staff: hashed passwords, rate-limited attempts, CSRF on every form."""
+"""Sign-in for office staff: hashed passwords, rate-limited attempts, server-side sessions
+(a copied cookie stops working at sign-out), CSRF on every form."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
@@ -23,11 +25,12 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.storage.db import Database
-from bot.storage.models import AuditEntry, LoginAttempt, StaffUser, now
+from bot.storage.models import AuditEntry, LoginAttempt, StaffSession, StaffUser, now
 
 bp = Blueprint("auth", __name__)
-MAX_FAILURES = 5  # per username, and 4x that per client address, in WINDOW
+MAX_FAILURES = 5  # per username tried, whether or not the account exists, in WINDOW
 WINDOW = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=8)  # from sign-in, however active the session is
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))  # same work for unknown users
 
 
@@ -52,19 +55,46 @@ def check_csrf() -> None:
 
 
 def login_required(view: Callable) -> Callable:
-    """Send anonymous visitors to the sign-in page; put the staff member in g.user."""
+    """Send visitors without an open session to the sign-in page; put the staff member in
+    g.user (id, name, school_ids: the first school first)."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         with database().session() as s:
-            user = s.get(StaffUser, session.get("user_id", 0))
-            if user is None:
+            row = _current_session(s)
+            if row is None:
                 return redirect(url_for("office.auth.login"))
-            g.user = {"id": user.id, "name": user.username, "school_id": user.school_id}
-            g.school_name = user.school.name
+            schools = row.user.schools
+            g.user = {
+                "id": row.user.id,
+                "name": row.user.username,
+                "school_ids": [school.id for school in schools],
+            }
+            g.school_name = ", ".join(school.name for school in schools)
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _current_session(s) -> StaffSession | None:
+    """This browser's session row, unless it was ended or is older than SESSION_LIFETIME."""
+    token = session.get("sid")
+    if not isinstance(token, str):
+        return None
+    fresh = StaffSession.created_at > now() - SESSION_LIFETIME
+    return s.scalar(select(StaffSession).where(StaffSession.id == _token_id(token), fresh))
+
+
+def _start_session(s, user: StaffUser) -> str:
+    """A new session row for user (expired rows of anyone are dropped); the cookie's token."""
+    s.execute(delete(StaffSession).where(StaffSession.created_at <= now() - SESSION_LIFETIME))
+    token = secrets.token_urlsafe(32)
+    s.add(StaffSession(id=_token_id(token), user_id=user.id))
+    return token
 
 
 def _failures(s, bucket: str) -> int:
@@ -73,29 +103,26 @@ def _failures(s, bucket: str) -> int:
     return s.scalar(q) or 0
 
 
-def _verify(username: str, password: str) -> tuple[int | None, int]:
-    """(user id or None, HTTP status); failures are recorded, successes clear them.
+def _sign_in(username: str, password: str) -> tuple[str, int]:
+    """(session token, 200), or ("", 401) for a wrong username or password or a disabled
+    account, or ("", 429) past the limit; failures are recorded, a success clears them.
 
-    The limits are kept apart: a real account locks after MAX_FAILURES wrong passwords for it;
-    made-up usernames count per client address, so a flood of them (behind a shared proxy, say)
-    never locks a real account. Past its limit an address gets the same 401 for made-up names,
-    without a password check, so the answer does not tell which usernames exist."""
-    user_bucket, address_bucket = f"user:{username.lower()}", f"addr:{request.remote_addr}"
+    Each username tried has its own limit, whether or not the account exists: made-up names
+    never lock a real account (not even from the same address), and the answers and the work
+    done are the same for both, so they do not tell which usernames exist."""
+    bucket = f"user:{username.lower()}"
     with database().session() as s:
+        if _failures(s, bucket) >= MAX_FAILURES:
+            return "", 429
         user = s.scalar(select(StaffUser).where(StaffUser.username == username))
-        if user is None:
-            if _failures(s, address_bucket) < MAX_FAILURES * 4:
-                check_password_hash(_DUMMY_HASH, password)  # the same work as a real check
-            s.add(LoginAttempt(bucket=address_bucket))
-            return None, 401
-        if _failures(s, user_bucket) >= MAX_FAILURES:
-            return None, 429
-        if not check_password_hash(user.password_hash, password):
-            s.add(LoginAttempt(bucket=user_bucket))
-            return None, 401
-        s.execute(delete(LoginAttempt).where(LoginAttempt.bucket == user_bucket))
+        right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        if user is None or not (right and user.enabled):
+            s.execute(delete(LoginAttempt).where(LoginAttempt.at <= now() - WINDOW))
+            s.add(LoginAttempt(bucket=bucket))
+            return "", 401
+        s.execute(delete(LoginAttempt).where(LoginAttempt.bucket == bucket))
         s.add(AuditEntry(username=user.username, school_id=user.school_id, action="login"))
-        return user.id, 200
+        return _start_session(s, user), 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -103,10 +130,10 @@ def login():
     """The sign-in form; a failed or throttled attempt says so without saying which part."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes with GET): never a sign-in
         return render_template("office/login.html", error="")
-    user_id, status = _verify(
+    token, status = _sign_in(
         request.form.get("username", "")[:80], request.form.get("password", "")
     )
-    if user_id is None:
+    if not token:
         error = (
             "Too many attempts. Wait 15 minutes."
             if status == 429
@@ -115,12 +142,18 @@ def login():
         return render_template("office/login.html", error=error), status
     session.clear()
     session.permanent = True
-    session["user_id"] = user_id
+    session["sid"] = token
     return redirect(url_for("office.queue"))
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: the session row is deleted, so a copy of the cookie no longer opens anything."""
+    with database().session() as s:
+        row = _current_session(s)
+        if row is not None:
+            user = row.user
+            s.add(AuditEntry(username=user.username, school_id=user.school_id, action="logout"))
+            s.delete(row)
     session.clear()
     return redirect(url_for("office.auth.login"))

@@ -7,13 +7,35 @@ from werkzeug.datastructures import MultiDict
 from bot.schools.directory import DAY_NAMES
 from bot.schools.importer import exceptions_from
 from bot.storage.models import ScheduleException
+from bot.wording import escalation
+from bot.wording.safety import reminder
+from webhooks.channels.sms_parts import MAX_SEGMENTS, segments
 
 MAX_NOTICE = 500
 MAX_HOURS = 24 * 14
+PLAIN_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
 class FormError(ValueError):
     """A form field is invalid."""
+
+
+def _fits(text: str, school_name: str, lang: str) -> bool:
+    notice = escalation.text("lockdown_notice", lang).format(school=school_name, text=text)
+    return segments(f"{notice}\n{reminder(lang)}") <= MAX_SEGMENTS
+
+
+def _sms_room(text: str, school_name: str, lang: str) -> int:
+    """How much of text fits in one SMS reply (MAX_SEGMENTS, in its encoding) around the
+    notice's own words and the 911 reminder, in one language."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(text[:middle], school_name, lang):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def schedule_from_form(form: MultiDict) -> tuple[str, list[ScheduleException]]:
@@ -28,12 +50,21 @@ def schedule_from_form(form: MultiDict) -> tuple[str, list[ScheduleException]]:
     return ",".join(d for d in DAY_NAMES if d in days), rows
 
 
-def notice_from_form(form: MultiDict) -> tuple[str, bool, int]:
-    """(text, lockdown?, hours it stays up; 0 = until cleared)."""
-    text = " ".join(form.get("text", "").split())
+def notice_from_form(form: MultiDict, school_name: str) -> tuple[str, bool, int, str]:
+    """(text, lockdown?, hours it stays up (0 = until cleared), a warning when text messages
+    will carry only the start of it). Typographic quotes and dashes become plain ones, so
+    phones get the notice in their 160-character encoding."""
+    text = " ".join(form.get("text", "").translate(PLAIN_PUNCTUATION).split())
     if len(text) > MAX_NOTICE:
         raise FormError(f"Notice: at most {MAX_NOTICE} characters (this one has {len(text)}).")
+    room = min(_sms_room(text, school_name, lang) for lang in ("en", "fr"))
+    warning = ""
+    if room < len(text):
+        warning = (
+            f"Text-message replies carry the 911 line, then only the first {room} of the "
+            f"notice's {len(text)} characters; the web chat and Telegram show all of it."
+        )
     raw = form.get("hours", "0").strip() or "0"
     if not raw.isdigit() or int(raw) > MAX_HOURS:
         raise FormError(f"Hours: a whole number from 0 to {MAX_HOURS}, not {raw!r}.")
-    return text, form.get("lockdown") == "on", int(raw)
+    return text, form.get("lockdown") == "on", int(raw), warning

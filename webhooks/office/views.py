@@ -1,16 +1,17 @@
 """Office pages: the case queue, one case (acknowledge, reply, resolve), the school's SRO
 schedule and notice, unanswered questions and the audit log. Every query is scoped to the
-signed-in staff member's school: another school's case is a 404, by link or by form."""
+signed-in staff member's schools (one, or the several one SRO serves): another school's case
+is a 404, by link or by form."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.escalation import cases
-from bot.storage.models import AuditEntry, Case, School, Unanswered, now
+from bot.storage.models import AuditEntry, Case, Delivery, School, Unanswered, now
 from bot.wording import alerts
 from webhooks.office import auth
 from webhooks.office.auth import check_csrf, csrf_token, database, login_required
@@ -20,6 +21,7 @@ bp = Blueprint("office", __name__, url_prefix="/office")
 bp.register_blueprint(auth.bp)
 STATUSES = ("new", "acknowledged", "resolved")
 MAX_REPLY = 600
+ALERT_PURPOSES = ("alert", "realert", "digest")
 
 
 @bp.before_request
@@ -33,18 +35,20 @@ def _template_globals() -> dict:
 
 
 def _case(session, case_id: int) -> Case:
-    """The case if it belongs to the signed-in staff member's school, else 404."""
+    """The case if it belongs to one of the signed-in staff member's schools, else 404."""
     case = session.get(Case, case_id)
-    if case is None or case.school_id != g.user["school_id"]:
+    if case is None or case.school_id not in g.user["school_ids"]:
         abort(404)
     return case
 
 
-def _audit(session, action: str, case: Case | None = None, detail: str = "") -> None:
+def _audit(
+    session, action: str, school_id: int, case: Case | None = None, detail: str = ""
+) -> None:
     session.add(
         AuditEntry(
             username=g.user["name"],
-            school_id=g.user["school_id"],
+            school_id=school_id,
             action=action,
             case_id=case.id if case else None,
             detail=detail[:200],
@@ -59,13 +63,33 @@ def _notify(ids: list[int]) -> None:
 @bp.get("/")
 @login_required
 def queue():
-    """Cases of this school by state, newest first."""
+    """Cases of this staff member's schools by state, newest first."""
     status = request.args.get("status", "new")
     status = status if status in STATUSES else "new"
-    query = select(Case).where(Case.school_id == g.user["school_id"], Case.status == status)
+    query = select(Case).where(Case.school_id.in_(g.user["school_ids"]), Case.status == status)
     with database().session() as s:
         rows = s.scalars(query.order_by(Case.urgent.desc(), Case.id.desc()).limit(200)).all()
-        return render_template("office/queue.html", cases=rows, status=status, statuses=STATUSES)
+        failing = _failing_alerts(s, g.user["school_ids"])
+        return render_template(
+            "office/queue.html", cases=rows, status=status, statuses=STATUSES, failing=failing
+        )
+
+
+def _failing_alerts(session, school_ids: list[int]) -> int:
+    """Office alerts of these schools not delivered after at least one failed attempt, in the
+    last day (the red banner)."""
+    query = (
+        select(func.count())
+        .select_from(Delivery)
+        .join(Case, Delivery.case_id == Case.id)
+        .where(
+            Case.school_id.in_(school_ids),
+            Delivery.purpose.in_(ALERT_PURPOSES),
+            Delivery.status.in_(("failed", "gave_up", "unconfigured")),
+            Delivery.created_at >= now() - timedelta(days=1),
+        )
+    )
+    return session.scalar(query) or 0
 
 
 @bp.get("/cases/<int:case_id>")
@@ -73,7 +97,14 @@ def queue():
 def case(case_id: int):
     """One case with its messages and the actions."""
     with database().session() as s:
-        return render_template("office/case.html", case=_case(s, case_id), error="")
+        item = _case(s, case_id)
+        return render_template("office/case.html", case=item, deliveries=_deliveries(s, item))
+
+
+def _deliveries(session, item: Case) -> list[Delivery]:
+    """What left (or tried to leave) about this case: alerts, digests, notes to the sender."""
+    query = select(Delivery).where(Delivery.case_id == item.id).order_by(Delivery.id)
+    return list(session.scalars(query))
 
 
 @bp.post("/cases/<int:case_id>/<action>")
@@ -85,11 +116,14 @@ def act(case_id: int, action: str):
         item = _case(s, case_id)
         if action == "reply" and not (0 < len(text) <= MAX_REPLY):
             error = f"Type a reply of 1 to {MAX_REPLY} characters."
-            return render_template("office/case.html", case=item, error=error), 400
+            page = render_template(
+                "office/case.html", case=item, error=error, deliveries=_deliveries(s, item)
+            )
+            return page, 400
         if action not in ("acknowledge", "reply", "resolve"):
             abort(404)
         deliveries = _apply(s, item, action, text)
-        _audit(s, action, item)
+        _audit(s, action, item.school_id, item)
         s.flush()
         ids = [d.id for d in deliveries]
     _notify(ids)
@@ -108,41 +142,50 @@ def _apply(session, item: Case, action: str, text: str) -> list:
 @bp.route("/school", methods=["GET", "POST"])
 @login_required
 def school():
-    """The SRO's usual days, dated exceptions and the current notice of this school."""
+    """The SRO's usual days, dated exceptions and the current notice of one of this staff
+    member's schools (?school=ID; the first school by default)."""
+    school_id = request.args.get("school", g.user["school_ids"][0], type=int)
+    if school_id not in g.user["school_ids"]:
+        abort(404)
     with database().session() as s:
-        row = s.get(School, g.user["school_id"])
+        row = s.get(School, school_id)
         if row is None:  # the account's school was removed while signed in
             abort(404)
-        error, status = "", 200
+        error, saved, status = "", "", 200
         if request.method == "POST":
             try:
-                _update_school(s, row)
+                saved = _update_school(s, row)
             except FormError as exc:  # raised before anything was changed
                 error, status = str(exc), 400
-        return render_template("office/school.html", school=row, error=error, now=now()), status
+        page = render_template(
+            "office/school.html", school=row, error=error, saved=saved, now=now()
+        )
+        return page, status
 
 
-def _update_school(session, row: School) -> None:
+def _update_school(session, row: School) -> str:
+    """Save the posted form; a note for staff ("saved", or what SMS replies will carry)."""
     if request.form.get("form") == "notice":
-        text, lockdown, hours = notice_from_form(request.form)
+        text, lockdown, hours, warning = notice_from_form(request.form, row.name)
         row.notice_text, row.notice_lockdown = text, lockdown
         row.notice_until = now() + timedelta(hours=hours) if text and hours else None
-        _audit(
-            session, "notice", detail="lockdown" if lockdown else ("cleared" if not text else "")
-        )
-    else:
-        row.sro_days, exceptions = schedule_from_form(request.form)
-        row.exceptions.clear()
-        session.flush()
-        row.exceptions = exceptions
-        _audit(session, "schedule", detail=row.sro_days)
+        detail = "lockdown" if lockdown else ("cleared" if not text else "")
+        _audit(session, "notice", row.id, detail=detail)
+        return f"Notice saved. {warning}".strip()
+    row.sro_days, exceptions = schedule_from_form(request.form)
+    row.exceptions.clear()
+    session.flush()
+    row.exceptions = exceptions
+    _audit(session, "schedule", row.id, detail=row.sro_days)
+    return "Schedule saved."
 
 
 @bp.get("/unanswered")
 @login_required
 def unanswered():
-    """Questions the bot could not answer (this school's, and those naming no school)."""
-    mine = (Unanswered.school_id == g.user["school_id"]) | Unanswered.school_id.is_(None)
+    """Questions the bot could not answer (this staff member's schools', and those naming no
+    school)."""
+    mine = Unanswered.school_id.in_(g.user["school_ids"]) | Unanswered.school_id.is_(None)
     with database().session() as s:
         rows = s.scalars(select(Unanswered).where(mine).order_by(Unanswered.id.desc()).limit(200))
         return render_template("office/unanswered.html", rows=rows.all())
@@ -151,8 +194,8 @@ def unanswered():
 @bp.get("/audit")
 @login_required
 def audit():
-    """What this school's staff did, newest first."""
-    query = select(AuditEntry).where(AuditEntry.school_id == g.user["school_id"])
+    """What was done at this staff member's schools, newest first."""
+    query = select(AuditEntry).where(AuditEntry.school_id.in_(g.user["school_ids"]))
     with database().session() as s:
         rows = s.scalars(query.order_by(AuditEntry.id.desc()).limit(300)).all()
         return render_template("office/audit.html", rows=rows)
