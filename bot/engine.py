@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Message, Reply
 from bot.privacy import sender_key
+from bot.settings import DEFAULT_STEP_MINUTES
 from bot.state import ConversationState, MemoryStore, StateStore
 from bot.storage.spool import Spool
 from bot.triage import Triage, triage
@@ -87,7 +88,6 @@ COMMANDS = {
 }
 SURE_OF_LANGUAGE = 0.7
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
-STEP_MINUTES = 30  # a question the bot asked (a choice, a step) is forgotten after this long
 ORDINALS = {
     "first": 1,
     "1st": 1,
@@ -117,8 +117,10 @@ class Engine:
         desk: Desk | None = None,
         models: Models | None = None,
         spool: Spool | None = None,
+        step_minutes: float = DEFAULT_STEP_MINUTES,
     ):
         self.kb = kb
+        self.step_minutes = step_minutes
         self.spool = spool  # where danger waits while the database is down (None: nowhere)
         self._spooled = False  # this process kept something there since its last replay
         self.models = models or load_or_train(kb)
@@ -188,7 +190,7 @@ class Engine:
 
     def _handle(self, message: Message) -> list[Reply]:
         key = sender_key(message.channel, message.sender)
-        state = _fresh(self.store.get(key), message.received_at)
+        state = _fresh(self.store.get(key), message.received_at, self.step_minutes)
         body = message.text.strip()
         relayed = self.desk.staff_relay(body, state, message) if self.desk else None
         if relayed:  # an office writing back about a case, not someone in danger
@@ -365,11 +367,11 @@ class Engine:
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
 
 
-def _fresh(state: ConversationState, now: datetime) -> ConversationState:
-    """The state without the choices and steps of a conversation left more than STEP_MINUTES
+def _fresh(state: ConversationState, now: datetime, minutes: float) -> ConversationState:
+    """The state without the choices and steps of a conversation left more than `minutes`
     ago: a late "ok" or "1" must not act on a question nobody remembers."""
     at = state.extra.get("at")
-    if not at or now - datetime.fromisoformat(at) <= timedelta(minutes=STEP_MINUTES):
+    if not at or now - datetime.fromisoformat(at) <= timedelta(minutes=minutes):
         return state
     extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await")}
     return replace(state, pending_choices=(), extra=extra)
@@ -394,9 +396,10 @@ def build_engine(
     desk: Desk | None = None,
     model_cache: Path | None = None,
     spool: Spool | None = None,
+    step_minutes: float = DEFAULT_STEP_MINUTES,
 ) -> Engine:
     """Load and validate the knowledge base, load (or train once) the models, return a ready
     engine. Training says so on stderr."""
     kb = load(kb_dir, sms_suffix=REMINDER)
     models = load_or_train(kb, model_cache, say=lambda line: print(line, file=sys.stderr))
-    return Engine(kb, store=store, desk=desk, models=models, spool=spool)
+    return Engine(kb, store, desk, models, spool=spool, step_minutes=step_minutes)

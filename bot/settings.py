@@ -14,6 +14,7 @@ from bot.storage.retention import Retention
 
 DEFAULT_REVIEW_DAYS = 365
 DEFAULT_SPOOL = str(Path("var") / "spool")
+DEFAULT_STEP_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,12 @@ class Settings:
     model_cache: str = ""  # empty: ~/.cache/sro-bot/models
     spool_dir: str = DEFAULT_SPOOL  # danger reports kept while the database is down
     retention: Retention = Retention()  # days each kind of record is kept (`sro-bot purge`)
+    step_minutes: int = DEFAULT_STEP_MINUTES  # a question the bot asked expires after this
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """DATABASE_URL, SRO_KB_DIR, SRO_HASH_SALT, SRO_REVIEW_MAX_DAYS, SRO_MODEL_CACHE,
-    SRO_SPOOL_DIR and the SRO_KEEP_*_DAYS of bot.storage.retention.Retention."""
+    SRO_SPOOL_DIR, SRO_STEP_MINUTES and the SRO_KEEP_*_DAYS of bot.storage.retention."""
     env = os.environ if environ is None else environ
     return Settings(
         database_url=normalize_url(env.get("DATABASE_URL", "")),
@@ -40,6 +42,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         review_max_days=_days(env, "SRO_REVIEW_MAX_DAYS", DEFAULT_REVIEW_DAYS),
         model_cache=env.get("SRO_MODEL_CACHE", "").strip(),
         spool_dir=env.get("SRO_SPOOL_DIR", "").strip() or DEFAULT_SPOOL,
+        step_minutes=_days(env, "SRO_STEP_MINUTES", DEFAULT_STEP_MINUTES),
         retention=Retention(
             **{
                 name: _days(env, f"SRO_KEEP_{name.upper()}_DAYS", default)
@@ -50,7 +53,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number of days from the environment; the default when unset or not a number."""
+    """A whole number (days, minutes) from the environment; the default when unset or not a
+    number."""
     try:
         return int(env.get(name, "").strip() or default)
     except ValueError:

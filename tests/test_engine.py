@@ -201,3 +201,19 @@ def test_sadness_gets_mental_health_and_a_complaint_gets_officer_concern(engine)
     sad = ask(engine, "i feel really sad all the time and cant sleep")
     assert sad.topic == "mental-health" and "1-800-668-6868" in sad.full_text
     assert ask(engine, "the SRO was rude to me, how do I complain").topic == "officer-concern"
+
+
+def test_a_menu_is_forgotten_after_the_configured_minutes(knowledge_base):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.settings import load_settings
+
+    minutes = load_settings({"SRO_STEP_MINUTES": "5"}).step_minutes
+    engine = Engine(knowledge_base, step_minutes=minutes)
+    start = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+    engine.handle(Message("web", "m1", "menu", start))
+    (soon,) = engine.handle(Message("web", "m1", "2", start + timedelta(minutes=4)))
+    assert soon.topic == "sro-presence"
+    engine.handle(Message("web", "m1", "menu", start + timedelta(minutes=5)))
+    (late,) = engine.handle(Message("web", "m1", "2", start + timedelta(minutes=11)))
+    assert late.topic is None and "not sure" in late.text

@@ -43,6 +43,7 @@ def engine_from_config(config: Config, runtime: Runtime | None = None) -> Answer
         desk=Desk(runtime.db, runtime.notifier, office_url=config.public_base_url),
         model_cache=model_cache(config.core),
         spool=Spool(Path(config.core.spool_dir)),
+        step_minutes=config.core.step_minutes,
     )
     engine.replay_spool()  # reports kept while the database was down, before a restart
     return engine
