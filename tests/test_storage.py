@@ -27,6 +27,7 @@ TABLES = {
     "staff_users",
     "staff_schools",
     "staff_sessions",
+    "rate_windows",
     "login_attempts",
     "opt_outs",
     "unanswered",

@@ -288,13 +288,20 @@ def test_one_address_is_limited_across_sessions_and_a_proxy_hop_reveals_the_clie
     assert [ask(client, "hi", s).status_code for s in sessions] == [200] * 5 + [429]
 
     behind_proxy = make_app(SRO_WEB_MESSAGES_PER_MINUTE="1", SRO_PROXY_HOPS="1").test_client()
-    for i, session in enumerate(sessions):
+    for i, session in enumerate(s.replace("number", "proxied") for s in sessions):
         response = behind_proxy.post(
             "/api/messages",
             json={"session": session, "text": "hi"},
             headers={"X-Forwarded-For": f"203.0.113.{i}"},
         )
         assert response.status_code == 200
+
+
+def test_the_limit_is_shared_by_every_worker(make_app):
+    """Two app instances (two workers, or two machines) on one database count one limit."""
+    first, second = (make_app(SRO_WEB_MESSAGES_PER_MINUTE="4").test_client() for _ in range(2))
+    codes = [ask(c, "hi", "shared-session-01").status_code for c in [first, second] * 3]
+    assert codes == [200, 200, 200, 200, 429, 429]
 
 
 def test_emoji_with_zero_width_joiners_are_accepted(client):

@@ -13,12 +13,13 @@ from flask import current_app
 from bot.messages import Answerer, Message, Reply
 from bot.privacy import sender_key
 from bot.storage.db import Database
+from bot.storage.stores import SqlRateCounter
 from webhooks import logs
 from webhooks.config import Config
 from webhooks.delivery.clients import TelegramClient
 from webhooks.delivery.queue import AlertQueue, QueueNotifier
 from webhooks.delivery.senders import Senders
-from webhooks.http.rate_limit import RateLimiter
+from webhooks.http.rate_limit import RateLimiter, SharedRateLimiter
 from webhooks.stores import MemoryOptOutStore, MemoryReplayStore, OptOutStore, ReplayStore
 
 
@@ -50,10 +51,14 @@ class Services:
     optouts: OptOutStore = field(default_factory=MemoryOptOutStore)
     telegram: TelegramClient | None = None
     runtime: Runtime | None = None
-    web_limiter: RateLimiter = field(init=False)
+    web_limiter: RateLimiter | SharedRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.web_limiter = RateLimiter(self.config.web_messages_per_minute)
+        per_minute = self.config.web_messages_per_minute
+        if self.runtime is None:
+            self.web_limiter = RateLimiter(per_minute)
+        else:  # counted in the database: the same limit whatever worker a message reaches
+            self.web_limiter = SharedRateLimiter(SqlRateCounter(self.runtime.db), per_minute)
 
     def assess(self, text: str) -> Any:
         """The engine's triage of text (is it danger now?)."""

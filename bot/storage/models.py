@@ -221,6 +221,15 @@ class OptOut(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class RateWindow(Base):
+    """How many messages one (hashed) key sent in its current window, for every worker."""
+
+    __tablename__ = "rate_windows"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started: Mapped[int] = mapped_column(Integer, index=True)  # the window's first second
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class Replay(Base):
     """The answer already given to a webhook delivery (Twilio MessageSid, Telegram update_id),
     so a retry that reaches another worker or a restarted process is not processed twice."""

@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from bot.storage.db import Database
-from bot.storage.models import AuditEntry, Case, Conversation, Delivery, Unanswered, now
+from bot.storage.models import (
+    AuditEntry,
+    Case,
+    Conversation,
+    Delivery,
+    RateWindow,
+    Unanswered,
+    now,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,10 @@ def purge(db: Database, keep: Retention, at: datetime | None = None) -> dict[str
         removed["conversations"] = _count(
             session,
             delete(Conversation).where(Conversation.updated_at < before(keep.conversations)),
+        )
+        over = int(at.timestamp()) - 3600  # windows that ended an hour ago or more
+        removed["rate_windows"] = _count(
+            session, delete(RateWindow).where(RateWindow.started < over)
         )
         removed["audit"] = _count(
             session, delete(AuditEntry).where(AuditEntry.at < before(keep.audit))

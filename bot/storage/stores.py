@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Insert, delete, select
+from sqlalchemy import Insert, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.privacy import sender_key
 from bot.state import ConversationState
 from bot.storage.db import Database
-from bot.storage.models import Base, Conversation, OptOut, Replay, now
+from bot.storage.models import Base, Conversation, OptOut, RateWindow, Replay, now
 
 
 def state_from_row(data: dict) -> ConversationState:
@@ -34,10 +35,14 @@ def row_from_state(state: ConversationState) -> dict:
     }
 
 
+def _insert_of(session: Session):
+    """The INSERT with ON CONFLICT of this session's database."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def _upsert(session: Session, model: type[Base], values: dict, update: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE the `update` columns, or DO NOTHING."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values)
+    statement = _insert_of(session)(model).values(**values)
     if not update:
         return statement.on_conflict_do_nothing()
     keys = [c.name for c in model.__table__.primary_key]
@@ -121,3 +126,30 @@ class SqlReplayStore:
         with self.db.session() as session:
             values = {"key": key, "value": value, "at": now()}
             session.execute(_upsert(session, Replay, values, update=("value", "at")))
+
+
+class SqlRateCounter:
+    """Messages per key and minute in the database, so every worker and machine counts the
+    same messages. Keys are hashed before they are stored (they hold addresses)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def count(self, key: str, at: int, window: int = 60) -> tuple[int, int]:
+        """Add one message at second `at` to key's window (a window older than `window`
+        seconds starts again at 1): the count, this message included, and when the window
+        started."""
+        with self.db.session() as session:
+            insert = _insert_of(session)
+            statement = insert(RateWindow).values(key=sender_key("rate", key), started=at, count=1)
+            table = RateWindow.__table__.c
+            current = statement.excluded.started - table.started < window
+            statement = statement.on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "count": case((current, table.count + 1), else_=1),
+                    "started": case((current, table.started), else_=statement.excluded.started),
+                },
+            ).returning(RateWindow.count, RateWindow.started)
+            count, started = session.execute(statement).one()
+            return count, started

@@ -30,9 +30,9 @@ from webhooks.delivery.senders import NotConfigured, Senders
 def make_huey(config: QueueConfig, name: str = "sro-bot") -> Huey:
     """RedisHuey when SRO_REDIS_URL is set, else SqliteHuey in a file (its folder created)."""
     if config.redis_url:
-        return RedisHuey(name, url=config.redis_url)
+        return RedisHuey(name, url=config.redis_url, results=False)  # nothing reads them
     Path(config.queue_path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=config.queue_path)
+    return SqliteHuey(name, filename=config.queue_path, results=False)
 
 
 HEARTBEAT = "worker:heartbeat"  # the replays row a sweep stamps with its time
