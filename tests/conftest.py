@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import re
 import socket
@@ -17,6 +18,43 @@ import pytest
 from werkzeug import Request, Response
 
 PAYLOADS = Path(__file__).parent / "payloads"
+# Words of messages the tests send, and their phone numbers: none may reach a log line.
+LEAKS = re.compile(
+    r"\+1403555\d{4}|403[ -]555[ -]0\d{3}|has a gun|with a gun|kill myself|bunch of pills|"
+    r"lot of pills|bus driver|Example Crescent|taking my lunch|selling vapes|knife in the",
+    re.I,
+)
+
+
+class LogWatch(logging.Handler):
+    """Sees every log record of the whole run (the app's, the libraries', exceptions included)
+    and keeps those that carry a test message's words or a phone number."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        parts = [str(record.msg), repr(record.args), repr(getattr(record, "fields", ""))]
+        if record.exc_info:
+            parts.append(logging.Formatter().formatException(record.exc_info))
+        line = " ".join(parts)
+        if LEAKS.search(line):
+            self.leaks.append(f"{record.name}: {line[:300]}")
+
+
+WATCH = LogWatch()
+
+
+def pytest_configure(config) -> None:
+    logging.getLogger().addHandler(WATCH)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fail the run if any log line held a test message's text or a phone number."""
+    if WATCH.leaks:
+        print("\nlog lines with message text or phone numbers:\n" + "\n".join(WATCH.leaks[:20]))
+        session.exitstatus = 1
 
 
 def _loopback(address: object) -> bool:
