@@ -171,6 +171,23 @@ def cmd_schools_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unanswered(args: argparse.Namespace) -> int:
+    """Print the questions the bot could not answer that name no school (program staff review
+    them; each school's office sees its own on the dashboard)."""
+    from bot.storage.db import Database
+    from bot.storage.models import Unanswered
+
+    db = Database(args.settings.database_url)
+    query = select(Unanswered).where(Unanswered.school_id.is_(None)).order_by(Unanswered.id)
+    try:
+        with db.session() as session:
+            for row in session.scalars(query):
+                print(f"{row.created_at:%Y-%m-%d %H:%M}\t{row.lang}\t{row.text}")
+    finally:
+        db.dispose()
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     """Delete what is older than the retention ages (SRO_KEEP_*_DAYS); print the counts."""
     from bot.storage.db import Database
@@ -264,6 +281,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     _add_schools_commands(sub)
     purge = sub.add_parser("purge", help="delete records older than SRO_KEEP_*_DAYS (see README)")
     purge.set_defaults(func=cmd_purge)
+    unanswered = sub.add_parser("unanswered", help="questions naming no school (program staff)")
+    unanswered.set_defaults(func=cmd_unanswered)
     _add_model_commands(sub)
     return parser, sub
 

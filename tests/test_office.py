@@ -220,9 +220,21 @@ def test_unanswered_questions_of_this_school_only(aspen, office_app):
     engine = office_app.extensions["sro"].engine
     engine.handle(Message("web", "session-aaaaaa", "the bus driver at aspen ridge was rude"))
     engine.handle(Message("web", "session-bbbbbb", "the bus driver at prairie crocus was rude"))
+    engine.handle(Message("web", "session-cccccc", "the bus driver was rude to my son"))
     page = aspen.get("/office/unanswered").get_data(as_text=True)
     assert "the bus driver at aspen ridge was rude" in page
-    assert "prairie crocus" not in page
+    assert "prairie crocus" not in page and "my son" not in page  # no school: program staff
+
+
+def test_questions_naming_no_school_are_listed_for_program_staff(schools_db, capsys, monkeypatch):
+    from bot.cli import main
+    from bot.storage.models import Unanswered
+
+    with schools_db.session() as session:
+        session.add(Unanswered(text="who do i ask about the [address] crossing", lang="en"))
+    monkeypatch.setenv("DATABASE_URL", schools_db.url)
+    assert main(["unanswered"]) == 0
+    assert "\ten\twho do i ask about the [address] crossing" in capsys.readouterr().out
 
 
 def test_audit_log_is_per_school(office_app, aspen):

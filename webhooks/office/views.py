@@ -183,9 +183,9 @@ def _update_school(session, row: School) -> str:
 @bp.get("/unanswered")
 @login_required
 def unanswered():
-    """Questions the bot could not answer (this staff member's schools', and those naming no
-    school)."""
-    mine = Unanswered.school_id.in_(g.user["school_ids"]) | Unanswered.school_id.is_(None)
+    """Questions the bot could not answer that name one of this staff member's schools (those
+    naming no school are for program staff: `sro-bot unanswered`)."""
+    mine = Unanswered.school_id.in_(g.user["school_ids"])
     with database().session() as s:
         rows = s.scalars(select(Unanswered).where(mine).order_by(Unanswered.id.desc()).limit(200))
         return render_template("office/unanswered.html", rows=rows.all())
