@@ -27,27 +27,31 @@ LEAKS = re.compile(
 
 
 class LogWatch(logging.Handler):
-    """Sees every log record of the whole run (the app's, the libraries', exceptions included)
-    and keeps those that carry a test message's words or a phone number."""
+    """Sees every log record of the whole run, formatted as production writes it (the app's
+    JSON lines, the libraries' redacted lines), and keeps the lines that carry a test
+    message's words or a phone number."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.leaks: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        parts = [str(record.msg), repr(record.args), repr(getattr(record, "fields", ""))]
-        if record.exc_info:
-            parts.append(logging.Formatter().formatException(record.exc_info))
-        line = " ".join(parts)
+        from webhooks.logs import LOGGER_NAME, JsonLineFormatter, RedactedFormatter
+
+        ours = record.name.startswith(LOGGER_NAME)
+        line = (JsonLineFormatter() if ours else RedactedFormatter()).format(record)
         if LEAKS.search(line):
-            self.leaks.append(f"{record.name}: {line[:300]}")
+            self.leaks.append(line[:300])
 
 
 WATCH = LogWatch()
 
 
 def pytest_configure(config) -> None:
+    from webhooks.logs import LOGGER_NAME
+
     logging.getLogger().addHandler(WATCH)
+    logging.getLogger(LOGGER_NAME).addHandler(WATCH)  # it does not propagate
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
