@@ -34,6 +34,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_http.py
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_surge.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
