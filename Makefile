@@ -30,7 +30,7 @@ lint: $(VENV)/.installed-dev
 check: $(VENV)/.installed
 	$(VENV)/bin/sro-bot faq check
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_http.py
 	$(PY) benchmarks/bench_import.py
