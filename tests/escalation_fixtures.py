@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from email import message_from_bytes
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -68,21 +68,27 @@ class TwilioStandIn:
         return Response(json.dumps(message), 201, mimetype="application/json")
 
     def _list(self, request: Request) -> Response:
+        """Newest first, PageSize per page, a next_page_uri while more remain (as Twilio)."""
         to = request.args.get("To")
+        size = int(request.args.get("PageSize", 50))
+        page = int(request.args.get("Page", 0))
         with self._lock:
-            found = [m for m in self.messages if not to or m["to"] == to]
-        page = {
-            "messages": found,
-            "end": len(found),
+            found = [m for m in reversed(self.messages) if not to or m["to"] == to]
+        chunk = found[page * size : (page + 1) * size]
+        more = (page + 1) * size < len(found)
+        query = urlencode({"To": to or "", "PageSize": size, "Page": page + 1, "PageToken": "x"})
+        body = {
+            "messages": chunk,
+            "end": page * size + len(chunk) - 1,
             "first_page_uri": "",
-            "next_page_uri": None,
-            "page": 0,
-            "page_size": 50,
+            "next_page_uri": f"{request.path}?{query}" if more else None,
+            "page": page,
+            "page_size": size,
             "previous_page_uri": None,
-            "start": 0,
+            "start": page * size,
             "uri": "",
         }
-        return Response(json.dumps(page), 200, mimetype="application/json")
+        return Response(json.dumps(body), 200, mimetype="application/json")
 
     def to(self, number: str) -> list[str]:
         """Bodies of the messages created for one number."""

@@ -47,3 +47,21 @@ def test_without_a_stand_in_the_real_twilio_host_is_used_and_the_guard_blocks_it
             sms.send("+14035550123", "hello")
     finally:
         sms.close()
+
+
+def test_an_earlier_send_is_found_behind_many_newer_messages(twilio_rest):
+    """The "did it already go?" check reads every page: in a surge, 155 newer alerts to the
+    same office number must not hide the original (it would be sent twice)."""
+    from datetime import UTC, datetime, timedelta
+
+    sms = SmsSender(SID, "outbound-token", "+15875550100", api_base=twilio_rest.base)
+    try:
+        first = sms.send("+14035550101", "URGENT SRO case SRO-1001 for Aspen Ridge")
+        for n in range(155):
+            sms.send("+14035550101", f"URGENT SRO case SRO-{1002 + n} for Aspen Ridge")
+        since = datetime.now(UTC) - timedelta(minutes=5)
+        found = sms.find("+14035550101", "URGENT SRO case SRO-1001 for Aspen Ridge", since)
+        assert found == first
+        assert sms.find("+14035550101", "URGENT SRO case SRO-9999", since) is None
+    finally:
+        sms.close()

@@ -53,8 +53,10 @@ class SmsSender:
         return str(message.sid)
 
     def find(self, to: str, body: str, since: datetime) -> str | None:
-        """The sid of a message already sent to `to` with this body since `since`, if any."""
-        for message in self._client.messages.list(to=to, date_sent_after=since, limit=50):
+        """The sid of a message already sent to `to` with this body since `since`, if any. Every
+        page is read, not only the newest messages: in a surge an office number receives many
+        alerts, and each body names its own case, so a match is this very delivery."""
+        for message in self._client.messages.list(to=to, date_sent_after=since, page_size=100):
             if message.body == body:
                 return str(message.sid)
         return None
