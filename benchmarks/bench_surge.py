@@ -179,6 +179,13 @@ def wait_up(port: int, log: Path) -> None:
     raise SystemExit("gunicorn did not start:\n" + log.read_text()[-3000:])
 
 
+def replace_worker(workers: list, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Kill the running worker without warning (a crash) and start another."""
+    workers[-1].send_signal(signal.SIGKILL)
+    workers[-1].wait(timeout=30)
+    return start([str(Path(sys.executable).parent / "sro-bot"), "worker"], env, log)
+
+
 def prepare(env: dict[str, str]) -> None:
     """Migrate and import the demo schools (a fresh database is expected)."""
     code = (
@@ -215,7 +222,9 @@ def report(env, sink: TwilioSink, latencies, errors, first_danger, seconds, peak
     per_school = {SCHOOLS[to]: sum(1 for _, t in alerts if t == to) for to in SCHOOLS}
     print(f"URGENT alert SMS per school: {per_school}")
     print(cases.strip())
-    print(f"queue peak depth: {peak}; SMS sent in all: {len(sink.messages)}")
+    sent = [(to, body) for _, to, body in sink.messages]
+    doubled = len(sent) - len(set(sent))
+    print(f"queue peak depth: {peak}; SMS sent in all: {len(sent)}, sent twice: {doubled}")
 
 
 CASES = """
@@ -244,6 +253,12 @@ def main() -> int:
     parser.add_argument("--duplicate-pairs", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--settle", type=float, default=20.0, help="seconds to let alerts go")
+    parser.add_argument(
+        "--kill-worker-at",
+        type=float,
+        default=0.0,
+        help="SIGKILL the worker this many seconds into the burst, then start another",
+    )
     args = parser.parse_args()
     sink = TwilioSink()
     smtp, smtp_port = smtp_sink()
@@ -289,6 +304,11 @@ def main() -> int:
         try:
             wait_up(port, log)
             watcher.start()
+            workers = [worker]
+            if args.kill_worker_at:
+                threading.Timer(
+                    args.kill_worker_at, lambda: workers.append(replace_worker(workers, env, log))
+                ).start()
             started = time.time()
             latencies, errors, first_danger = send_all(
                 f"http://127.0.0.1:{port}/sms/twilio", burst(args), args.concurrency
@@ -297,7 +317,7 @@ def main() -> int:
             time.sleep(args.settle)
         finally:
             stop.set()
-            for process in (server, worker):
+            for process in (server, workers[-1]):
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=60)
             smtp.stop()

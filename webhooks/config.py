@@ -59,7 +59,7 @@ class QueueConfig:
     retry_delay: float = 5.0  # seconds before the first retry, doubled after each failure
     retry_max_seconds: float = 600.0  # the longest wait between two attempts
     give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
-    lease_seconds: float = 120.0  # a delivery stuck in "sending" longer is taken over
+    lease_seconds: float = 45.0  # a delivery stuck in "sending" longer is taken over (a crash)
     realert_minutes: float = 15.0
     workers: int = 2
     smtp_host: str = "localhost"

@@ -24,6 +24,9 @@ _QUIET = logging.getLogger("sro_bot.twilio_http")
 _QUIET.setLevel(logging.WARNING)
 
 
+TWILIO_TIMEOUT = 15.0  # seconds for one Twilio API call
+
+
 class RebasedHttpClient(TwilioHttpClient):
     """TwilioHttpClient that sends every request to api_base (a stand-in) instead of Twilio."""
 
@@ -43,7 +46,11 @@ class SmsSender:
     """Send SMS through Twilio's Messages API."""
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base: str = ""):
-        self._http = RebasedHttpClient(api_base) if api_base else TwilioHttpClient(logger=_QUIET)
+        # a stalled call must end: the lease (SRO_DELIVERY_LEASE_SECONDS) outlasts it
+        if api_base:
+            self._http = RebasedHttpClient(api_base, timeout=TWILIO_TIMEOUT)
+        else:
+            self._http = TwilioHttpClient(logger=_QUIET, timeout=TWILIO_TIMEOUT)
         self._client = Client(account_sid, auth_token, http_client=self._http)
         self._from = from_number
 
