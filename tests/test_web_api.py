@@ -191,6 +191,7 @@ def test_healthz_reports_the_process_its_channels_and_the_alert_backlog(client):
             "worker": "never seen",
             "worker_seen_seconds_ago": None,
         },
+        "queue_depth": 0,
     }
 
 

@@ -100,7 +100,16 @@ def healthz() -> Response:
             body["alerts"] = _alerts_health(svc.runtime.db)
         except SQLAlchemyError:
             body.update(status="degraded", database="down")
+        body["queue_depth"] = _queue_depth(svc.runtime)
     return jsonify(body)
+
+
+def _queue_depth(runtime: Runtime) -> int | None:
+    """Tasks waiting in the queue now; None when the queue cannot be asked."""
+    try:
+        return int(runtime.queue.huey.pending_count())
+    except Exception:  # noqa: BLE001  (a queue that is down is reported, not raised)
+        return None
 
 
 def _alerts_health(db) -> dict[str, Any]:
