@@ -114,7 +114,10 @@ def test_acknowledge_reply_resolve(schools_db, aspen, office_app):
     aspen.post(f"/office/cases/{case_id}/reply", {"text": "The SRO will see you at lunch."})
     page = aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
     assert "The SRO will see you at lunch." in page and ">acknowledged<" in page
-    aspen.post(f"/office/cases/{case_id}/resolve")
+    refused = aspen.post(f"/office/cases/{case_id}/resolve")  # not confirmed: nothing changes
+    assert refused.status_code == 400 and "This case is dealt with" in refused.get_data(True)
+    aspen.get(f"/office/cases/{case_id}")
+    aspen.post(f"/office/cases/{case_id}/resolve", {"confirm": "yes"})
     assert (
         aspen.get("/office/?status=resolved").get_data(as_text=True).count(f"SRO-{1000 + case_id}")
         == 1
@@ -206,6 +209,16 @@ def test_a_long_lockdown_notice_is_saved_with_what_sms_replies_will_carry(aspen,
     engine = office_app.extensions["sro"].engine
     (reply,) = engine.handle(Message("sms", "+14035550142", "is the sro at aspen ridge today"))
     assert reply.text.startswith("If anyone is in danger, call 911.") and "we'll" in reply.text
+
+
+def test_the_notice_form_keeps_a_live_lockdown_ticked(aspen):
+    aspen.get("/office/school")
+    aspen.post(
+        "/office/school",
+        {"form": "notice", "text": "Lockdown: stay inside.", "lockdown": "on", "hours": "4"},
+    )
+    page = aspen.get("/office/school").get_data(as_text=True)
+    assert 'name="lockdown" checked' in page and ">Lockdown: stay inside.</textarea>" in page
 
 
 def test_bad_notice_hours_are_refused(aspen):

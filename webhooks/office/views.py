@@ -114,8 +114,8 @@ def act(case_id: int, action: str):
     text = request.form.get("text", "").strip()
     with database().session() as s:
         item = _case(s, case_id)
-        if action == "reply" and not (0 < len(text) <= MAX_REPLY):
-            error = f"Type a reply of 1 to {MAX_REPLY} characters."
+        error = _refusal(action, text)
+        if error:
             page = render_template(
                 "office/case.html", case=item, error=error, deliveries=_deliveries(s, item)
             )
@@ -128,6 +128,15 @@ def act(case_id: int, action: str):
         ids = [d.id for d in deliveries]
     _notify(ids)
     return redirect(url_for("office.case", case_id=case_id))
+
+
+def _refusal(action: str, text: str) -> str:
+    """Why this action cannot be taken as posted ("" when it can)."""
+    if action == "reply" and not (0 < len(text) <= MAX_REPLY):
+        return f"Type a reply of 1 to {MAX_REPLY} characters."
+    if action == "resolve" and request.form.get("confirm") != "yes":
+        return "Tick “This case is dealt with” to resolve it."
+    return ""
 
 
 def _apply(session, item: Case, action: str, text: str) -> list:
