@@ -57,6 +57,8 @@ class School(Base):
     telegram_chat: Mapped[str] = mapped_column(String(64), default="")
     backup_phone: Mapped[str] = mapped_column(String(32), default="")
     backup_email: Mapped[str] = mapped_column(String(254), default="")
+    alert_phone: Mapped[str] = mapped_column(String(32), default="")  # a mobile for SMS alerts
+    staff_mobiles: Mapped[list] = mapped_column(JSON, default=list)  # may answer cases by SMS
     sro_name: Mapped[str] = mapped_column(String(120), default="")
     sro_days: Mapped[str] = mapped_column(String(40), default="")  # "mon,wed,fri"
     notice_text: Mapped[str] = mapped_column(Text, default="")
@@ -108,6 +110,9 @@ class Case(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     realerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True, nullable=True)
+    staff_code: Mapped[str | None] = mapped_column(  # the office's reply code, not sequential
+        String(16), unique=True, index=True, nullable=True
+    )
     incident_id: Mapped[int | None] = mapped_column(  # the incident's first case; None: a lead
         ForeignKey("cases.id"), index=True, nullable=True
     )
@@ -151,6 +156,7 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")  # the worker sending it
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # retry_after
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     provider_id: Mapped[str] = mapped_column(String(80), default="")
