@@ -193,7 +193,7 @@ def test_a_disclosure_of_abuse_gets_the_abuse_answer_and_never_parents_contacted
     reply = ask(engine, text)
     assert reply.topic == "abuse" or reply.emergency
     words = reply.full_text.lower()
-    assert "1-800-638-0715" in words or reply.emergency
+    assert "1-800-387-5437" in words or reply.emergency
     assert "parent" not in words or "contact" not in words
 
 

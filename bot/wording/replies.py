@@ -25,7 +25,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "intruder": "Stay out of sight, lock or block the door, do not confront anyone and call "
         "911 when it is safe to talk.",
         "abuse": "If someone is hurting you or about to, get to a safe place and call 911. It "
-        "is not your fault. Alberta's Child Intervention line is open 24/7: 1-800-638-0715.",
+        "is not your fault. Alberta's Child Abuse Hotline is open 24/7: 1-800-387-5437.",
         "followed": "Go into a busy store or public place, stay near other people and call 911.",
         "missing-child": "Tell 911 who is missing, what they wore, and where and when they "
         "were last seen.",
@@ -70,8 +70,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "intruder": "Reste hors de vue, verrouille ou bloque la porte, n'interviens pas et "
         "appelle le 911 dès que tu peux parler.",
         "abuse": "Si quelqu'un te fait du mal ou va le faire, va dans un endroit sûr et appelle "
-        "le 911. Ce n'est pas de ta faute. Ligne de l'Alberta (Child Intervention), 24 h sur 24 : "
-        "1-800-638-0715.",
+        "le 911. Ce n'est pas de ta faute. Ligne d'aide de l'Alberta contre la maltraitance "
+        "(Child Abuse Hotline), 24 h sur 24 : 1-800-387-5437.",
         "followed": "Entre dans un commerce ou un lieu public achalandé, reste près d'autres "
         "personnes et appelle le 911.",
         "missing-child": "Dis au 911 qui est disparu, comment la personne est habillée, où et "
