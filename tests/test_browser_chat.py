@@ -249,3 +249,31 @@ def test_screenshot(open_chat, screenshot_dir, device, scheme, lang):
     path = screenshot_dir / f"web-chat-{device}-{scheme}-{lang}.png"
     page.screenshot(path=path)
     assert path.read_bytes().startswith(PNG_SIGNATURE) and path.stat().st_size > 10_000
+
+
+def test_a_message_typed_while_a_reply_is_on_its_way_is_sent_after_it(page):
+    """Enter while the first reply is pending is not ignored: the second message waits its turn
+    and both are answered, in order."""
+    from playwright.sync_api import expect
+
+    posts: list = []
+
+    def hold_the_first(route):
+        posts.append(route)
+        if len(posts) > 1:
+            route.continue_()
+
+    page.route("**/api/messages", hold_the_first)
+    question = page.locator("#question")
+    question.fill("what does an sro do")
+    question.press("Enter")
+    question.fill("someone has a gun at school")
+    question.press("Enter")
+    expect(question).to_have_value("")
+    expect(page.get_by_role("log").locator(".msg.user")).to_have_count(2)
+    page.wait_for_timeout(300)
+    assert len(posts) == 1  # the second waits for the first reply
+    posts[0].continue_()
+    bots = page.get_by_role("log").locator(".msg.bot")
+    expect(bots).to_have_count(2, timeout=10_000)
+    expect(bots.nth(1)).to_contain_text("911")

@@ -133,9 +133,13 @@
     if (lang) { footer.lang = lang; }
   }
 
+  // The send button stays usable while a reply is on its way: a message typed meanwhile
+  // (Enter or the button) waits its turn in `pending`, so nothing typed is ever ignored.
+  var pending = Promise.resolve();
+  var waiting = 0;
   function setBusy(busy) {
-    sendButton.disabled = busy;
-    status.textContent = busy ? words.sending : "";
+    waiting += busy ? 1 : -1;
+    status.textContent = waiting > 0 ? words.sending : "";
   }
 
   // Three questions to start with, on an empty chat; gone once anything is sent.
@@ -163,6 +167,11 @@
     setBusy(true);
     var body = { session: session, text: text };
     if (choice) { body.choice = choice; }
+    pending = pending.then(function () { return post(body); });
+    return pending;
+  }
+
+  function post(body) {
     return fetch("api/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
