@@ -66,6 +66,12 @@ FLOOR = (
     Rule(SELF_HARM, r"\bkms\b", "honestly gonna kms"),
     Rule(
         SELF_HARM,
+        r"\b(end|ending) it all\b|\b(think|thinking|thought)( a lot)? (about|of) ending it\b|"
+        r"\b(want|wanna|going|gonna|planning|ready) to end it\b",
+        "ive been thinking a lot about ending it",
+    ),
+    Rule(
+        SELF_HARM,
         r"\b(thinking|think|thought) (about|of) (suicide|killing my ?self|ending my life)\b",
         "ive been thinking about suicide",
     ),
@@ -97,8 +103,14 @@ FLOOR = (
     Rule(VIOLENCE, r"\b(just|has been|got|been) (stabbed|shot)\b(?! down)", "he just got stabbed"),
     Rule(
         VIOLENCE,
-        r"\b(someone|somebody|he|she|they) (is|are) hurting me\b",
+        r"\b(someone|somebody|he|she|they|my \w+) (is|are) (hurting|hitting|beating|choking) me\b",
         "help someone is hurting me",
+    ),
+    Rule(
+        VIOLENCE,
+        r"\b(aidez|aide) moi\b.{0,40}\bme (frappe|frappent|bat|battent|fait mal|font mal)\b|"
+        r"\ben train de me (frapper|battre)\b",
+        "aidez moi ils me frappent",
     ),
     Rule(
         MEDICAL,
@@ -138,6 +150,25 @@ CANCELS = (
         r"\b(last (week|month|year|summer)|(weeks|months|years) ago|when i was (little|younger)|"
         r"used to)\b",
         "my uncle overdosed last year",
+    ),
+    Cancel(
+        _NOT_SELF_HARM,
+        r"\b(yesterday|hier|la semaine derniere|le mois dernier|l an(nee)? derniere?|"
+        r"il y a (quelques|deux|trois|\d+) (jours|semaines|mois|ans)|(c est|c etait) eteint|"
+        r"nobody (was|got) hurt|personne n a ete blesse)\b",
+        "quelqu'un a mis le feu a une poubelle hier, c'est eteint",
+    ),
+    Cancel(
+        _NOT_SELF_HARM,
+        r"\b(i read|read (about|that)|(in|on) the news|news (story|article)|an article|"
+        r"j ai lu|aux nouvelles|dans les nouvelles)\b",
+        "i read about teens overdosing on fake pills",
+    ),
+    Cancel(
+        frozenset({SELF_HARM}),
+        r"\b(how (can|do|would|could) (i|you|we) (tell|know) if|comment (savoir|reconnaitre) si|"
+        r"what are (the )?(warning )?signs)\b",
+        "how can i tell if a friend is thinking about suicide",
     ),
     Cancel(
         _NOT_SELF_HARM,
