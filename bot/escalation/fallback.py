@@ -68,13 +68,15 @@ def copy_key(alert: str, channel: Channel) -> str:
 
 def add_copies(db: Database, delivery_id: int) -> list[int]:
     """Queue the failing office alert `delivery_id` to each of its school's channels that has
-    not had it; the new deliveries' ids (none for a reply to a sender, or when every channel
-    has it already)."""
+    not had it; the new deliveries' ids (none for a reply to a sender, for a case the office
+    has acknowledged, or when every channel has it already)."""
     with db.session() as session:
         row = session.get(Delivery, delivery_id)
         case = session.get(Case, row.case_id) if row and row.case_id else None
         if row is None or case is None or row.purpose not in ALERT_PURPOSES:
             return []
+        if case.status != "new":
+            return []  # someone at the office has it already
         alert, reached = alert_key(row), _reached(session, row)
         fields = {f: getattr(row, f) for f in ("case_id", "purpose", "subject", "body")}
         missing = [c for c in channels(case.school) if _target(c.medium, c.address) not in reached]
