@@ -134,6 +134,29 @@ def test_two_sweeps_and_every_retry_add_the_fallback_once(make_runtime, twilio_r
         assert office.status == "failed" and office.attempts == 4  # it keeps retrying
 
 
+def test_two_worker_processes_retrying_the_same_outage_add_the_fallback_once(
+    make_runtime, worker_for, twilio_rest, smtp_server
+):
+    mailbox, _ = smtp_server
+    twilio_rest.fail_for = 10_000
+    settings = {"SRO_RETRY_DELAY_SECONDS": "0.02", "SRO_RETRY_MAX_SECONDS": "0.05"}
+    first, second = [make_runtime(**settings, SRO_FALLBACK_AFTER_ATTEMPTS="2") for _ in range(2)]
+    for runtime in (first, second):
+        worker_for(runtime)  # two consumers on one queue, as on two machines
+    new_case(first)
+    new_case(second, sender_key="def456", text="Second report.")
+
+    def attempts() -> int:
+        with first.db.session() as s:
+            return min(s.scalars(select(Delivery.attempts).where(Delivery.medium == "sms")))
+
+    wait_for(lambda: attempts() >= 8, timeout=60)
+    assert sorted(a for _, _, a in rows(first.db)) == sorted(
+        [OFFICE, OFFICE_MAIL, BACKUP, BACKUP_MAIL] * 2
+    )
+    assert len(mailbox.to(BACKUP_MAIL)) == 2 and twilio_rest.messages == []
+
+
 def test_no_fallback_when_it_is_switched_off(make_runtime, twilio_rest):
     twilio_rest.fail_for = 1000
     runtime = make_runtime(SRO_FALLBACK_AFTER_ATTEMPTS="0", SRO_FALLBACK_AFTER_MINUTES="0")
