@@ -61,9 +61,7 @@ class QueueConfig:
     give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
     lease_seconds: float = 45.0  # a delivery stuck in "sending" longer is taken over (a crash)
     realert_minutes: float = 15.0
-    fallback_attempts: int = (
-        3  # an office alert failing this often also goes to the others; 0: never
-    )
+    fallback_attempts: int = 3  # an office alert failing this often goes elsewhere too; 0: off
     fallback_minutes: float = 10.0  # ... or failing this long after it was queued
     workers: int = 2
     smtp_host: str = "localhost"
