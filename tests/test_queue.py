@@ -69,7 +69,7 @@ def test_an_outage_is_retried_with_backoff_until_the_alert_goes_once(
     make_runtime, worker_for, twilio_rest
 ):
     twilio_rest.fail_for = 3
-    runtime = make_runtime()
+    runtime = make_runtime(SRO_FALLBACK_AFTER_ATTEMPTS="0")  # fallback: test_fallback.py
     worker_for(runtime)
     new_case(runtime)
     wait_for(lambda: twilio_rest.to(OFFICE), timeout=30)
@@ -96,7 +96,9 @@ def test_an_outage_longer_than_the_old_retry_budget_loses_nothing(
     make_runtime, worker_for, twilio_rest
 ):
     twilio_rest.fail_for = 40  # the old budget was 30 attempts
-    runtime = make_runtime(SRO_RETRY_DELAY_SECONDS="0.02", SRO_RETRY_MAX_SECONDS="0.1")
+    runtime = make_runtime(
+        SRO_RETRY_DELAY_SECONDS="0.02", SRO_RETRY_MAX_SECONDS="0.1", SRO_FALLBACK_AFTER_ATTEMPTS="0"
+    )
     worker_for(runtime)
     new_case(runtime)
     wait_for(lambda: statuses(runtime.db)[0] == "failed")  # what the dashboard shows meanwhile
@@ -109,7 +111,8 @@ def test_a_delivery_failing_past_the_give_up_age_is_given_up_loudly(make_runtime
     runtime = make_runtime(SRO_DELIVERY_GIVE_UP_HOURS="0")
     runtime.queue.huey.immediate = True
     new_case(runtime)
-    assert statuses(runtime.db) == ["gave_up", "sent"]
+    # given up at once, so it falls back to the backup phone (failing too) and email
+    assert statuses(runtime.db) == ["gave_up", "sent", "gave_up", "sent"]
 
 
 def test_a_queue_that_is_down_loses_nothing(make_runtime, twilio_rest):

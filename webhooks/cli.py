@@ -1,4 +1,5 @@
-"""The sro-bot command: the core's commands (bot.cli) plus serve, telegram, worker and users."""
+"""The sro-bot command: the core's commands (bot.cli) plus serve, telegram, worker, users and
+schools test-alert."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
 from bot.cli import build_parser, run
-from bot.storage.models import AuditEntry, School, StaffSession, StaffUser
+from bot.escalation.fallback import Channel, channels
+from bot.storage.models import AuditEntry, School, StaffSession, StaffUser, now
 from webhooks import demo
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{3,80}")
@@ -309,12 +311,93 @@ def _add_users_commands(sub: argparse._SubParsersAction) -> None:
     reset.set_defaults(func=cmd_users, action=_users_reset_password)
 
 
+TEST_ALERT = "Test alert from sro-bot for {school}: no action needed"
+
+
+def provider_error(exc: Exception) -> str:
+    """What a provider said about a failed send: the error's class and status code, never its
+    text (it may quote the number or the message)."""
+    status = getattr(exc, "status", None) or getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__} {status}" if status else type(exc).__name__
+
+
+def send_test(senders, channel: Channel, school: str) -> tuple[bool, str]:
+    """Send the test alert through one channel now: whether it went, and what the provider
+    said (its message id, or the error)."""
+    from webhooks.delivery.outbox import Job
+    from webhooks.delivery.senders import NotConfigured
+
+    text = TEST_ALERT.format(school=school)
+    job = Job(
+        id=0,
+        key="",  # email: a fresh Message-ID
+        medium=channel.medium,
+        address=channel.address,
+        subject=text,
+        body=text,
+        attempts=1,
+        uncertain=False,
+        created_at=now(),
+    )
+    try:
+        return True, f"sent {senders.send(job)}"
+    except NotConfigured as exc:
+        return False, f"FAILED not configured: {exc}"
+    except Exception as exc:  # noqa: BLE001  (each channel gets its own line)
+        return False, f"FAILED {provider_error(exc)}"
+
+
+def cmd_test_alert(args: argparse.Namespace) -> int:
+    """Send a test message to every office channel of a school through the real senders; one
+    line per channel. Exit status 1 if any failed, 2 for an unknown school. Nothing is stored."""
+    from bot.storage.db import Database
+    from webhooks.config import load_env
+    from webhooks.delivery.senders import Senders
+
+    db = Database(args.settings.database_url)
+    try:
+        with db.session() as session:
+            school = session.scalar(select(School).where(School.slug == args.slug))
+            name, targets = (school.name, channels(school)) if school else ("", [])
+    finally:
+        db.dispose()
+    if not name:
+        print(
+            f"sro-bot schools test-alert: no school {args.slug!r} (see `sro-bot schools list`)",
+            file=sys.stderr,
+        )
+        return 2
+    if not targets:
+        print(f"sro-bot schools test-alert: {args.slug} has no office channel", file=sys.stderr)
+        return 1
+    config = load_env()
+    senders, failed = Senders(config, config.queue), 0
+    try:
+        for channel in targets:
+            sent, said = send_test(senders, channel, name)
+            print(f"{channel.label}\t{channel.medium}\t{said}", flush=True)
+            failed += not sent
+    finally:
+        senders.close()
+    return 1 if failed else 0
+
+
+def _add_test_alert(sub: argparse._SubParsersAction) -> None:
+    """Add `test-alert SLUG` to the core's `schools` commands."""
+    schools = sub.choices["schools"]
+    actions = next(a for a in schools._actions if isinstance(a, argparse._SubParsersAction))
+    test = actions.add_parser("test-alert", help="send a test message to each office channel")
+    test.add_argument("slug", help="the school's slug (sro-bot schools list)")
+    test.set_defaults(func=cmd_test_alert)
+
+
 def _add_office_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `worker` and the `users` commands."""
+    """Add `worker`, the `users` commands and `schools test-alert`."""
     worker = sub.add_parser("worker", help="deliver office alerts and replies (the queue)")
     worker.add_argument("--workers", type=int, default=0, help="threads (default SRO_WORKERS or 2)")
     worker.set_defaults(func=cmd_worker)
     _add_users_commands(sub)
+    _add_test_alert(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

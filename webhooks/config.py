@@ -61,6 +61,8 @@ class QueueConfig:
     give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
     lease_seconds: float = 45.0  # a delivery stuck in "sending" longer is taken over (a crash)
     realert_minutes: float = 15.0
+    fallback_attempts: int = 3  # an office alert failing this often goes elsewhere too; 0: off
+    fallback_minutes: float = 10.0  # ... or failing this long after it was queued
     workers: int = 2
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -71,7 +73,8 @@ class QueueConfig:
 
 
 def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
-    """A QueueConfig from SRO_QUEUE_PATH, SRO_REDIS_URL, SRO_SMTP_* and the timing settings."""
+    """A QueueConfig from SRO_QUEUE_PATH, SRO_REDIS_URL, SRO_SMTP_* and the timing settings
+    (retries, lease, re-alert, fallback)."""
     env = os.environ if environ is None else environ
     d = QueueConfig()
     return QueueConfig(
@@ -82,6 +85,8 @@ def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
         give_up_hours=_number(env, "SRO_DELIVERY_GIVE_UP_HOURS", d.give_up_hours),
         lease_seconds=_number(env, "SRO_DELIVERY_LEASE_SECONDS", d.lease_seconds),
         realert_minutes=_number(env, "SRO_REALERT_MINUTES", d.realert_minutes),
+        fallback_attempts=_int(env, "SRO_FALLBACK_AFTER_ATTEMPTS", d.fallback_attempts, 0),
+        fallback_minutes=_number(env, "SRO_FALLBACK_AFTER_MINUTES", d.fallback_minutes),
         workers=max(1, int(_number(env, "SRO_WORKERS", d.workers))),
         smtp_host=env.get("SRO_SMTP_HOST", "").strip() or d.smtp_host,
         smtp_port=int(_number(env, "SRO_SMTP_PORT", d.smtp_port)),

@@ -165,6 +165,11 @@ class TelegramClient:
         markup = keyboard_from_choices(choices, ids)
         self._call("send_message", chat_id=chat_id, text=text, reply_markup=markup)
 
+    def send_text(self, chat_id: int | str, text: str) -> str:
+        """Send plain text (an office alert); Telegram's message id."""
+        message = self._call("send_message", chat_id=chat_id, text=text)
+        return str(message.message_id)
+
     def answer_callback_query(self, query_id: str) -> None:
         """Stop the button's loading spinner."""
         self._call("answer_callback_query", callback_query_id=query_id)

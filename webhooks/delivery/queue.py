@@ -15,7 +15,7 @@ from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from bot.escalation import cases
+from bot.escalation import cases, fallback
 from bot.storage.db import Database
 from bot.storage.models import now
 from bot.storage.retention import Retention, purge
@@ -97,6 +97,7 @@ class AlertQueue:
         if job.created_at < now() - timedelta(hours=c.give_up_hours):
             outbox.mark_gave_up(self.db, job.id, type(exc).__name__)
             logs.event("delivery_gave_up", level=logging.ERROR, delivery=job.id, medium=job.medium)
+            self._fall_back(job, given_up=True)
             return "gave up"
         backoff = min(c.retry_delay * 2 ** (job.attempts - 1), c.retry_max_seconds)
         wait = max(resend_wait(exc) or 0.0, backoff)
@@ -114,7 +115,33 @@ class AlertQueue:
             self.deliver.schedule((job.id,), delay=wait)
         except Exception as enqueue:  # the row waits; the sweep finds it once it is due
             logs.event("enqueue_failed", level=logging.ERROR, error=type(enqueue).__name__)
+        self._fall_back(job)
         return "failed"
+
+    def _fallback_due(self, job: outbox.Job, given_up: bool) -> bool:
+        """Whether a failing delivery has failed fallback_attempts times, has been failing
+        since fallback_minutes after it was queued, or was given up (fallback_attempts 0:
+        never)."""
+        c = self.config
+        failing_since = now() - timedelta(minutes=c.fallback_minutes)
+        long_enough = job.attempts >= c.fallback_attempts or job.created_at <= failing_since
+        return c.fallback_attempts > 0 and (given_up or long_enough)
+
+    def _fall_back(self, job: outbox.Job, given_up: bool = False) -> None:
+        """When due, send a failing office alert also to the school's other channels and backup
+        contacts, once each (bot.escalation.fallback); the original keeps retrying."""
+        if not self._fallback_due(job, given_up):
+            return
+        try:
+            ids = fallback.add_copies(self.db, job.id)
+        except Exception as exc:  # the next failure tries again
+            logs.event(
+                "fallback_failed", level=logging.ERROR, delivery=job.id, error=type(exc).__name__
+            )
+            return
+        if ids:
+            logs.event("fallback_queued", level=logging.WARNING, delivery=job.id, copies=len(ids))
+            QueueNotifier(self).deliveries_added(ids)
 
     def send_later(self, medium: str, address: str, bodies: Sequence[str], wait: float) -> None:
         """Replies a chat channel could not send at once: outbox rows (no case) that the worker

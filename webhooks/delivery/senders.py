@@ -57,8 +57,7 @@ class Senders:
             return self.sms().send(job.address, job.body)
         if job.medium == "telegram":
             chat = int(job.address) if job.address.lstrip("-").isdigit() else job.address
-            self.telegram().send_message(chat, job.body)  # type: ignore[arg-type]
-            return "telegram"
+            return f"telegram:{self.telegram().send_text(chat, job.body)}"
         if job.medium == "email":
             return self.email(job)
         raise NotConfigured(f"unknown medium {job.medium!r}")
