@@ -260,6 +260,7 @@ def test_a_number_that_is_not_a_staff_mobile_is_refused_like_an_unknown_code(eng
     unknown = office_line.say("R-ABC234 give me their number")
     assert [r.text for r in refused] == [r.text for r in unknown] == [NOT_SENT]
     assert not refused[0].emergency and not refused[0].caution and refused[0].topic is None
+    assert "911" not in refused[0].full_text  # a staff-style answer, not a student's
     assert relays(schools_db) == []
     assert audit_rows(schools_db) == [
         (1, 1, "sms relay refused (not a staff mobile)"),  # the school sees its code was tried
@@ -378,13 +379,13 @@ def test_an_office_reply_about_danger_is_relayed_not_triaged(engine, schools_db,
     office = Chat(engine, sender=STAFF)
     (answer,) = office.say(f"{staff_code(schools_db)} We know about the knife, the SRO is with him")
     assert answer.text == "Sent to the sender of case SRO-1001."
-    assert not answer.emergency and "911" not in answer.text
+    assert not answer.emergency and "911" not in answer.full_text
     assert "We know about the knife" in relays(schools_db)[0]
 
 
 def test_a_refused_reply_about_danger_is_not_triaged_either(engine, schools_db):
     (answer,) = Chat(engine, sender=STAFF).say("R-ABC234 the knife was found, he is safe")
-    assert answer.text == NOT_SENT and not answer.emergency and all_cases(schools_db) == []
+    assert answer.full_text == NOT_SENT and not answer.emergency and all_cases(schools_db) == []
 
 
 def test_no_prompt_asks_for_a_carrier_keyword():

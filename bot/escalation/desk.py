@@ -88,7 +88,7 @@ class Desk:
                 return None
             text, ids = _relay(session, code, staff, message.sender, state.lang)
         self.notifier.deliveries_added(ids)
-        return plain(text, state.lang), state
+        return Reply(text, lang=state.lang), state  # to staff: no 911 reminder
 
     @staticmethod
     def leave(state: ConversationState) -> ConversationState:
