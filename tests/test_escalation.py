@@ -3,6 +3,7 @@ status, URGENT cases after the 911 reply, and staff replies by SMS."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -13,10 +14,13 @@ from bot.engine import Engine
 from bot.escalation import cases
 from bot.escalation.desk import Desk
 from bot.messages import Message
-from bot.storage.models import Case, Delivery
+from bot.storage.models import AuditEntry, Case, Delivery
+from bot.wording import alerts
 
 WHEN = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
 STUDENT = "+14035550199"
+STAFF = "+14035550121"  # a staff mobile of Aspen Ridge in the demo schools
+NOT_SENT = alerts.STAFF_REFUSALS["no_match"]
 UNSURE = "the bus driver was rude to me this morning"
 
 
@@ -197,13 +201,45 @@ def test_the_urgent_alert_says_so(engine, schools_db):
     assert "The sender was told to call 911." in body and "From: anonymous" in body
 
 
-def test_the_office_answers_by_sms_with_the_case_number(engine, schools_db, notifier):
+def staff_code(db) -> str:
+    (case,) = all_cases(db)
+    return case.staff_code
+
+
+def audit_rows(db) -> list[tuple[int | None, int | None, str]]:
+    with db.session() as s:
+        rows = s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(a.school_id, a.case_id, a.detail) for a in rows if a.action == "sms relay"]
+
+
+def relays(db) -> list[str]:
+    with db.session() as s:
+        return list(s.scalars(select(Delivery.body).where(Delivery.purpose == "relay")))
+
+
+def test_each_case_gets_a_random_reply_code_for_the_office(engine, schools_db):
     chat = Chat(engine)
     anonymous_case_at_aspen_ridge(chat)
-    office = Chat(engine, sender="+14035550101")
-    assert office.last("SRO-1001 Thanks, the SRO will find you at lunch.").startswith(
-        "Sent to the sender of case SRO-1001."
-    )
+    Chat(engine, sender="+14035550198").say("someone has a knife in the gym at aspen ridge")
+    codes = [case.staff_code for case in all_cases(schools_db)]
+    assert all(re.fullmatch(r"R-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}", c) for c in codes)
+    assert len(set(codes)) == 2
+    assert cases.code_in(codes[0]) is None  # never taken for a sender's STATUS code
+    with schools_db.session() as s:
+        alerts = list(s.scalars(select(Delivery.body).where(Delivery.purpose == "alert")))
+    assert alerts and all("starting with R-" in body for body in alerts)  # SMS and email
+    assert f"reply to the SMS alert from a staff mobile, starting with {codes[0]}" in alerts[0]
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{bare}", "{bare_lower}:"])
+def test_a_staff_mobile_answers_with_the_reply_code(engine, schools_db, notifier, typed):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    code = staff_code(schools_db)
+    bare = code.replace("-", "")
+    start = typed.format(code=code, lower=code.lower(), bare=bare, bare_lower=bare.lower())
+    office = Chat(engine, sender=STAFF)
+    answer = office.last(f"{start} Thanks, the SRO will find you at lunch.")
+    assert answer == "Sent to the sender of case SRO-1001."
     with schools_db.session() as s:
         relay = s.scalar(select(Delivery).where(Delivery.purpose == "relay"))
         assert relay.address == STUDENT
@@ -211,14 +247,110 @@ def test_the_office_answers_by_sms_with_the_case_number(engine, schools_db, noti
             "Reply from Aspen Ridge High School's main office about case SRO-1001: "
             "Thanks, the SRO will find you at lunch. Emergencies: 911."
         )
+        assert relay.id in notifier.deliveries
+    (row,) = audit_rows(schools_db)
+    assert row == (1, 1, "sms relay accepted case SRO-1001 from staff mobile ending 0121")
 
 
-def test_a_case_number_from_another_phone_is_not_a_staff_reply(engine, schools_db):
-    chat = Chat(engine)
-    anonymous_case_at_aspen_ridge(chat)
-    stranger = Chat(engine, sender="+14035550177")
-    assert "Sent to the sender" not in stranger.last("SRO-1001 give me their number")
-    assert ("relay", "sms", STUDENT) not in deliveries(schools_db)
+def test_a_number_that_is_not_a_staff_mobile_is_refused_like_an_unknown_code(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    code = staff_code(schools_db)
+    office_line = Chat(engine, sender="+14035550101")  # the office phone, not listed as staff
+    refused = office_line.say(f"{code} give me their number")
+    unknown = office_line.say("R-ABC234 give me their number")
+    assert [r.text for r in refused] == [r.text for r in unknown] == [NOT_SENT]
+    assert not refused[0].emergency and not refused[0].caution and refused[0].topic is None
+    assert "911" not in refused[0].full_text  # a staff-style answer, not a student's
+    assert relays(schools_db) == []
+    assert audit_rows(schools_db) == [
+        (1, 1, "sms relay refused (not a staff mobile)"),  # the school sees its code was tried
+        (None, None, "sms relay refused (not a staff mobile)"),
+    ]
+
+
+def test_a_wrong_code_from_a_staff_mobile_is_refused(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    assert Chat(engine, sender=STAFF).last("R-ABC234 we will call you") == NOT_SENT
+    assert relays(schools_db) == []
+    assert audit_rows(schools_db) == [
+        (1, None, "sms relay refused (unknown code) from staff mobile ending 0121")
+    ]
+
+
+def test_another_schools_staff_cannot_answer_its_case(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    crocus = Chat(engine, sender="+14035550132")  # a staff mobile of Prairie Crocus
+    assert crocus.last(f"{staff_code(schools_db)} we will call you") == NOT_SENT
+    assert relays(schools_db) == []
+    assert audit_rows(schools_db) == [
+        (1, 1, "sms relay refused (code of another school's case) from staff mobile ending 0132")
+    ]
+
+
+def test_a_resolved_case_takes_no_more_sms_replies(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    with schools_db.session() as s:
+        cases.resolve(s.get(Case, 1))
+    answer = Chat(engine, sender=STAFF).last(f"{staff_code(schools_db)} are you still there?")
+    assert answer == "Not sent: case SRO-1001 is resolved."
+    assert relays(schools_db) == []
+    assert audit_rows(schools_db) == [
+        (1, 1, "sms relay refused (case resolved) from staff mobile ending 0121")
+    ]
+
+
+def test_the_old_case_number_form_is_refused(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    answer = Chat(engine, sender=STAFF).last("SRO-1001 Thanks, the SRO will find you at lunch.")
+    assert answer.startswith("Not sent: start with the case's reply code from the alert")
+    assert relays(schools_db) == []
+    assert audit_rows(schools_db) == [
+        (
+            1,
+            None,
+            "sms relay refused (case number instead of reply code) from staff mobile ending 0121",
+        )
+    ]
+
+
+def test_a_code_alone_asks_for_the_reply(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    code = staff_code(schools_db)
+    answer = Chat(engine, sender=STAFF).last(code)
+    assert (
+        answer
+        == f"Not sent: write your reply after the code, e.g. {code} We will call you at lunch."
+    )
+    assert relays(schools_db) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["SRO-1001 give me their number", "Request a meeting with the SRO please"]
+)
+def test_what_only_looks_like_a_reply_from_a_student_is_answered_normally(engine, schools_db, text):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    reply = Chat(engine, sender="+14035550177").last(text)
+    assert not reply.startswith(("Not sent", "Sent to the sender"))
+    assert relays(schools_db) == [] and audit_rows(schools_db) == []
+
+
+def test_danger_after_something_code_like_from_a_student_gets_911(engine, schools_db):
+    replies = Chat(engine, sender="+14035550177").say("SRO-1001 someone has a knife in the gym")
+    assert replies[0].text.startswith("Call 911 now.")
+
+
+def test_other_channels_never_relay(engine, schools_db):
+    anonymous_case_at_aspen_ridge(Chat(engine))
+    web = Chat(engine, channel="web", sender=STAFF)  # a web session id could be anything
+    assert not web.last(f"{staff_code(schools_db)} we will call").startswith(("Not sent", "Sent"))
+    assert relays(schools_db) == [] and audit_rows(schools_db) == []
+
+
+def test_sms_alerts_go_to_the_alert_mobile_when_there_is_one(engine, schools_db):
+    Chat(engine).say("there is a guy with a gun in the hallway at chinook valley")
+    Chat(engine, sender="+14035550198").say("a man with a gun in the gym at chinook valley")
+    sms = [(p, a) for p, m, a in deliveries(schools_db) if m == "sms"]
+    assert sms == [("alert", "+14035550133"), ("digest", "+14035550133")]  # not 403-555-0103
 
 
 def test_unanswered_questions_are_kept_without_phone_numbers(engine, schools_db):
@@ -244,13 +376,16 @@ def test_the_cli_desk_answers_but_never_opens_cases(schools_db, knowledge_base):
 def test_an_office_reply_about_danger_is_relayed_not_triaged(engine, schools_db, notifier):
     chat = Chat(engine)
     anonymous_case_at_aspen_ridge(chat)
-    office = Chat(engine, sender="+14035550101")
-    answer = office.last("SRO-1001 We know about the knife, the SRO is with him now")
-    assert answer.startswith("Sent to the sender of case SRO-1001.")
-    assert "Call 911" not in answer
-    with schools_db.session() as s:
-        relay = s.scalar(select(Delivery).where(Delivery.purpose == "relay"))
-        assert "We know about the knife" in relay.body
+    office = Chat(engine, sender=STAFF)
+    (answer,) = office.say(f"{staff_code(schools_db)} We know about the knife, the SRO is with him")
+    assert answer.text == "Sent to the sender of case SRO-1001."
+    assert not answer.emergency and "911" not in answer.full_text
+    assert "We know about the knife" in relays(schools_db)[0]
+
+
+def test_a_refused_reply_about_danger_is_not_triaged_either(engine, schools_db):
+    (answer,) = Chat(engine, sender=STAFF).say("R-ABC234 the knife was found, he is safe")
+    assert answer.full_text == NOT_SENT and not answer.emergency and all_cases(schools_db) == []
 
 
 def test_no_prompt_asks_for_a_carrier_keyword():

@@ -84,6 +84,72 @@ def test_a_bad_row_names_row_and_field_and_imports_nothing(db, tmp_path, row, ex
     assert count(db) == 0
 
 
+MOBILES_HEADER = "name,office_phone,alert_phone,staff_mobiles\n"
+
+
+def stored(db, slug: str) -> tuple[str, str, list]:
+    with db.session() as session:
+        school = session.scalar(select(School).where(School.slug == slug))
+        return school.office_phone, school.alert_phone, school.staff_mobiles
+
+
+def test_alert_phone_and_staff_mobiles_are_stored_in_e164(db, tmp_path):
+    text = MOBILES_HEADER + (
+        'A,403-555-0101,(403) 555-0121,"+1 403 555 0121; 403.555.0122, 403-555-0122"\n'
+        "B,403-555-0102,,\n"
+    )
+    assert import_schools(db, write(tmp_path, "s.csv", text)) == 2
+    assert stored(db, "a") == ("+14035550101", "+14035550121", ["+14035550121", "+14035550122"])
+    assert stored(db, "b") == ("+14035550102", "", [])
+
+
+def test_staff_mobiles_as_a_yaml_list(db, tmp_path):
+    text = (
+        "schools:\n  - name: A\n    office_phone: 403-555-0101\n"
+        "    staff_mobiles: [403-555-0121, +1 403 555 0122]\n"
+    )
+    import_schools(db, write(tmp_path, "s.yaml", text))
+    assert stored(db, "a")[2] == ["+14035550121", "+14035550122"]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "A,403-555-0101,403-555-012,",
+            "row 2, field 'alert_phone': not a phone number: '403-555-012'",
+        ),
+        (
+            "A,403-555-0101,,403-555-0121; 12345678",
+            "row 2, field 'staff_mobiles': not a phone number: '12345678'",
+        ),
+        ("A,403-555-0101,,=4035550121", "row 2, field 'staff_mobiles': starts with '='"),
+        ("A,403-555-0101,,403-555-0121; @SUM(1)", "row 2, field 'staff_mobiles': starts with '@'"),
+        ("A,403-555-0101,-4035550121,", "row 2, field 'alert_phone': starts with '-'"),
+    ],
+)
+def test_a_bad_alert_phone_or_staff_mobile_names_row_and_field(db, tmp_path, row, expected):
+    with pytest.raises(SchoolsFileError) as err:
+        import_schools(db, write(tmp_path, "s.csv", MOBILES_HEADER + row + "\n"))
+    assert expected in str(err.value) and "nothing imported" in str(err.value)
+    assert count(db) == 0
+
+
+def test_a_bad_staff_mobile_in_a_yaml_list_names_school_and_field(db, tmp_path):
+    text = (
+        "schools:\n  - name: A\n    office_phone: 403-555-0101\n"
+        "    staff_mobiles: [403-555-0121, call me]\n"
+    )
+    with pytest.raises(SchoolsFileError, match=r"school 1 \(A\), field 'staff_mobiles': not a"):
+        import_schools(db, write(tmp_path, "s.yaml", text))
+
+
+def test_too_many_staff_mobiles_are_refused(db, tmp_path):
+    many = "; ".join(f"403-555-{n:04d}" for n in range(150, 171))
+    with pytest.raises(SchoolsFileError, match="field 'staff_mobiles': at most 20 numbers"):
+        import_schools(db, write(tmp_path, "s.csv", MOBILES_HEADER + f"A,403-555-0101,,{many}\n"))
+
+
 def test_every_problem_is_listed_and_duplicates_are_caught(db, tmp_path):
     text = HEADER + "A,,x,,,,\nA,,403-555-0100,bad,,,\n"
     with pytest.raises(SchoolsFileError) as err:

@@ -25,6 +25,8 @@ DIGEST_WINDOW = timedelta(minutes=5)  # the office hears of further reports once
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed back
 CODE_LENGTH = 8
 CODE_IN_TEXT = re.compile(rf"\b([{CODE_ALPHABET}]{{4}})-?([{CODE_ALPHABET}]{{4}})\b", re.I)
+STAFF_CODE_PREFIX = "R-"  # the office's reply code: "R-K7PX3Q", never a sender's "K7PX-3QWM"
+STAFF_CODE_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,18 @@ def _add(session: Session, case: Case, purpose: str, medium: str, address: str, 
     return delivery
 
 
+def sms_alert_phone(school: School) -> str:
+    """Where SMS alerts and digests go: the school's alert mobile when it has one (its main
+    line is often a landline, which cannot receive SMS), otherwise the main line."""
+    return school.alert_phone or school.office_phone
+
+
 def _office_alerts(
     session: Session, case: Case, text: str, backup: bool, url: str
 ) -> list[Delivery]:
     school, again = case.school, backup
     body = alerts.alert_text(case, text, url, again)
-    targets = [("sms", school.office_phone), ("email", school.office_email)]
+    targets = [("sms", sms_alert_phone(school)), ("email", school.office_email)]
     targets.append(("telegram", school.telegram_chat))
     if backup:
         targets += [("sms", school.backup_phone), ("email", school.backup_email)]
@@ -81,7 +89,11 @@ def open_case(db: Database, new: NewCase, office_url: str = "") -> tuple[Case, l
             session.flush()
             return own, [d.id for d in _digest(session, lead, office_url)]
         fields = {k: v for k, v in vars(new).items() if k not in ("school_slug", "text")}
-        case = Case(school=school, code=new_code(), incident_id=lead.id if lead else None, **fields)
+        incident_id = lead.id if lead else None
+        staff_code = new_staff_code(session)
+        case = Case(
+            school=school, code=new_code(), staff_code=staff_code, incident_id=incident_id, **fields
+        )
         case.messages.append(CaseMessage(author="sender", text=new.text))
         session.add(case)
         session.flush()
@@ -140,7 +152,7 @@ def _digest(session: Session, lead: Case, url: str) -> list[Delivery]:
     )
     body = alerts.digest_text(lead, reports or 0, int(DIGEST_WINDOW.total_seconds() // 60), url)
     school, added = lead.school, []
-    targets = [("sms", school.office_phone), ("email", school.office_email)]
+    targets = [("sms", sms_alert_phone(school)), ("email", school.office_email)]
     for medium, address in [*targets, ("telegram", school.telegram_chat)]:
         if not address:
             continue
@@ -234,6 +246,16 @@ def new_code() -> str:
     """A random case code such as "K7PX-3QWM" (40 bits: not guessable within any rate limit)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_staff_code(session: Session) -> str:
+    """A random reply code for the office, such as "R-K7PX3Q", that no case has yet (30 bits:
+    short to type on a phone; only a staff mobile of the case's school may use it)."""
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(STAFF_CODE_LENGTH))
+        code = STAFF_CODE_PREFIX + raw
+        if session.scalar(select(Case.id).where(Case.staff_code == code)) is None:
+            return code
 
 
 def code_in(text: str) -> str | None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
-from bot.escalation import cases
+from bot.escalation import audit, cases
 from bot.escalation.flow import (
     SHORT_ANSWER_WORDS,
     Escalation,
@@ -26,6 +26,7 @@ from bot.schools.presence import day_asked, local_date, names_a_day, presence_te
 from bot.state import ConversationState
 from bot.storage.db import Database
 from bot.storage.models import Case, School, Unanswered
+from bot.wording import alerts
 from bot.wording.escalation import text as wording
 from faq.normalize import normalize
 
@@ -34,7 +35,10 @@ ASKS_FOR_PERSON = re.compile(
     r"\b(real person|human|talk to (someone|somebody|a person|my sro|the sro)|"
     r"speak (to|with) (someone|somebody|a person)|contact (my|the) sro|une vraie personne)\b"
 )
-STAFF_REPLY = re.compile(r"^\s*SRO-?(\d{4,9})\b[\s:,.-]*(.+)$", re.I | re.S)
+STAFF_CODE = rf"R-?[{cases.CODE_ALPHABET}]{{{cases.STAFF_CODE_LENGTH}}}"  # "R-K7PX3Q", "rk7px3q"
+STAFF_REPLY = re.compile(rf"^\s*({STAFF_CODE})\b[\s:,.-]*(.*)$", re.I | re.S)
+CASE_NUMBER_REPLY = re.compile(r"^\s*SRO-?\d{4,9}\b", re.I)  # the old form, "SRO-1001 ..."
+RELAY_USER = "office SMS"  # the author of a relayed reply, and the audit's username
 
 
 class Desk:
@@ -55,11 +59,36 @@ class Desk:
         self.flow = Flow(db, self.schools, self.notifier, office_url)  # alerts link to it
 
     def staff_relay(self, body: str, state: ConversationState, message: Message):
-        """An office's SMS reply to a case ("SRO-1001 ..."), relayed to the sender; or None.
-        The engine asks this before triage: staff write about danger without being in it."""
-        if message.channel == "sms" and self.cases and STAFF_REPLY.match(body):
-            return self._staff_sms(body, message, state)
-        return None
+        """An office's SMS reply to a case ("R-K7PX3Q We will call you"), relayed to the
+        sender, or a short staff-style refusal ("Not sent: ..."); None for anyone else's
+        message. The engine asks this before triage: staff write about danger without being
+        in it, and a refusal must not be a student's FAQ answer or 911 message.
+
+        A relay needs both a registered staff mobile of the case's school (the school's
+        staff_mobiles; its office, alert or backup phone count only when listed there) and
+        the case's random reply code, typed in any case, with or without its dash.
+
+        Which messages are relay attempts (each one audited, accepted or refused):
+        - from a staff mobile: any message starting with a reply code or with a case number
+          ("SRO-1001 ...", the old form, refused);
+        - from any other number: only a message that clearly starts with a reply code, its
+          dash or a digit included ("R-K7PX3Q ...", "rk7px3q ..."), which gets the same neutral
+          refusal whether the code exists or not. "Request a meeting" starts like a code
+          without being one, and a student may quote the case number of their own
+          confirmation: such messages, and everything sent on other channels, take the normal
+          student path (triage first), so a student in danger is never refused."""
+        if message.channel != "sms" or not self.cases:
+            return None
+        code = STAFF_REPLY.match(body)
+        if code is None and not CASE_NUMBER_REPLY.match(body):
+            return None
+        with self.db.session() as session:
+            staff = _staff_schools(session, message.sender)
+            if not staff and not (code and _clearly_a_code(code.group(1))):
+                return None
+            text, ids = _relay(session, code, staff, message.sender, state.lang)
+        self.notifier.deliveries_added(ids)
+        return Reply(text, lang=state.lang), state  # to staff: no 911 reminder
 
     @staticmethod
     def leave(state: ConversationState) -> ConversationState:
@@ -219,17 +248,61 @@ class Desk:
                 )
             )
 
-    def _staff_sms(self, body: str, message: Message, state: ConversationState):
-        m = STAFF_REPLY.match(body)
-        if m is None:
-            return None
-        with self.db.session() as session:
-            case = session.get(Case, int(m.group(1)) - 1000)
-            phones = {case.school.office_phone, case.school.backup_phone} if case else set()
-            if not case or message.sender not in phones - {""}:
-                return None
-            deliveries = cases.reply(session, case, "office SMS", m.group(2).strip())
-            session.flush()
-            ids, number = [d.id for d in deliveries], case.number
-        self.notifier.deliveries_added(ids)
-        return plain(wording("staff_sent", state.lang).format(number=number), state.lang), state
+
+def _relay(session, code, staff: list[School], sender: str, lang: str) -> tuple[str, list[int]]:
+    """Relay the reply, or refuse it; either way one audit entry. The answer to the staff
+    member and the ids of the deliveries queued."""
+    staff_code = _normalised(code.group(1)) if code else ""
+    case = session.scalar(select(Case).where(Case.staff_code == staff_code)) if code else None
+    kind, reason = _refusal(code, case, staff)
+    who = f" from {audit.phone_ending(sender)}" if staff else ""  # no digits of a stranger
+    school_id = case.school_id if case else (staff[0].id if staff else None)
+    if kind:
+        detail = f"sms relay refused ({reason}){who}"
+        audit.record(session, RELAY_USER, "sms relay", school_id, case, detail)
+        return alerts.staff_refusal(kind, case, staff_code), []
+    assert code is not None and case is not None
+    deliveries = cases.reply(session, case, RELAY_USER, code.group(2).strip())
+    detail = f"sms relay accepted case {case.number}{who}"
+    audit.record(session, RELAY_USER, "sms relay", school_id, case, detail)
+    session.flush()
+    sent = wording("staff_sent", lang).format(number=case.number)
+    return sent, [d.id for d in deliveries]
+
+
+def _staff_schools(session, sender: str) -> list[School]:
+    """The schools that list this number among their staff mobiles."""
+    if not sender:
+        return []
+    listed = cast(School.staff_mobiles, Text).contains(f'"{sender}"', autoescape=True)
+    return [s for s in session.scalars(select(School).where(listed)) if sender in s.staff_mobiles]
+
+
+def _clearly_a_code(code: str) -> bool:
+    """A reply code no word looks like: with its dash or a digit ("request" is not one)."""
+    return "-" in code or any(c.isdigit() for c in code)
+
+
+def _normalised(code: str) -> str:
+    """The code as stored: "rk7px3q" and "R-k7px3q" are "R-K7PX3Q"."""
+    raw = code.upper().replace("-", "")
+    return cases.STAFF_CODE_PREFIX + raw[1:]
+
+
+def _refusal(code, case: Case | None, staff: list[School]) -> tuple[str, str]:
+    """Why a relay attempt is refused, as (kind of answer, reason for the audit); ("", "")
+    when it is accepted. Unknown number, unknown code and another school's code share one
+    answer, so the answer never tells whether a case exists."""
+    if not staff:
+        return "no_match", "not a staff mobile"
+    if code is None:
+        return "case_number", "case number instead of reply code"
+    if case is None:
+        return "no_match", "unknown code"
+    if case.school_id not in {school.id for school in staff}:
+        return "no_match", "code of another school's case"
+    if case.status == "resolved":
+        return "resolved", "case resolved"
+    if not code.group(2).strip():
+        return "empty", "no reply text"
+    return "", ""

@@ -4,8 +4,8 @@ The file must be UTF-8 (a byte order mark is fine). Every cell is checked before
 written, so the database never sees a value it would refuse: text longer than its column,
 control characters, a slug or a date given twice. Cells a spreadsheet would run as a formula
 (starting with =, +, -, @, a tab or a carriage return) are refused, except a "+" starting a
-phone field and a "-" or "@" starting telegram_chat: those fields accept nothing but a phone
-number or a chat id / @name, which cannot hold a formula.
+phone field or staff_mobiles and a "-" or "@" starting telegram_chat: those fields accept
+nothing but phone numbers or a chat id / @name, which cannot hold a formula.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ FIELDS = (
     "telegram_chat",
     "backup_phone",
     "backup_email",
+    "alert_phone",
+    "staff_mobiles",
     "sro_name",
     "sro_days",
     "exceptions",
@@ -54,7 +56,10 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _EXCEPTION = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(in|away)\b\s*(.*)", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORMULA_START = "=+-@\t\r"
-_MAY_START_WITH = {"office_phone": "+", "backup_phone": "+", "telegram_chat": "-@"}
+_MAY_START_WITH = {"telegram_chat": "-@"} | {
+    name: "+" for name in ("office_phone", "backup_phone", "alert_phone", "staff_mobiles")
+}
+MAX_STAFF_MOBILES = 20
 _SCHOOLS = School.metadata.tables[School.__tablename__]  # Core tables: no ORM work per row
 _EXCEPTIONS = School.metadata.tables[ScheduleException.__tablename__]
 _MAX_CHARS = {
@@ -140,6 +145,19 @@ def _aliases(value: object) -> list[str]:
     return [cell.strip() for cell in cells if cell.strip()]
 
 
+def _staff_mobiles(value: object) -> list[str]:
+    """Staff mobiles from a YAML list or "403-555-0121; 403-555-0122" (or commas), in E.164."""
+    cells = value if isinstance(value, list) else re.split(r"[;,]", _text(value))
+    mobiles: list[str] = []
+    for cell in map(_text, cells):
+        _refuse_unsafe("staff_mobiles", cell)
+        if cell.strip():
+            mobiles.append(phone_from_text(cell.strip()))
+    if len(mobiles) > MAX_STAFF_MOBILES:
+        raise ValueError(f"at most {MAX_STAFF_MOBILES} numbers (this one has {len(mobiles)})")
+    return list(dict.fromkeys(mobiles))
+
+
 def _exceptions(value: object) -> list[tuple[date, bool, str]]:
     """Dated exceptions whose notes are safe to store."""
     found = exceptions_from(value)
@@ -175,6 +193,8 @@ def _field(name: str, value: object) -> object:
         return _aliases(value)
     if name == "exceptions":
         return _exceptions(value)
+    if name == "staff_mobiles":
+        return _staff_mobiles(value)
     return _checked_text(name, _text(value).strip())
 
 

@@ -19,6 +19,16 @@ SENDER_NOTES = {
         "relay": "Réponse du secrétariat de {school} (dossier {number}) : {text} Urgence : 911.",
     },
 }
+STAFF_REFUSALS = {  # answers to an SMS reply that was not relayed; to staff, in English
+    # one answer for an unknown number, an unknown code and another school's code, so that
+    # a number that is not a staff mobile never learns whether a case exists
+    "no_match": "Not sent: this number and reply code do not match an open case. Use the "
+    "code in the alert (R- and 6 characters), or the office dashboard.",
+    "case_number": "Not sent: start with the case's reply code from the alert (R- and 6 "
+    "characters), not its case number.",
+    "resolved": "Not sent: case {number} is resolved.",
+    "empty": "Not sent: write your reply after the code, e.g. {code} We will call you at lunch.",
+}
 CHANNEL_NAMES = {"sms": "SMS", "telegram": "Telegram", "web": "web chat", "cli": "terminal"}
 
 
@@ -48,9 +58,18 @@ def alert_text(case: Case, first_message: str, office_url: str, again: bool = Fa
         lines.append("The sender was told to call 911. Please check on this now.")
     if again:
         lines.append("Nobody has acknowledged this case yet.")
-    answer = f"To answer the sender, reply to the SMS alert starting with {case.number}"
-    lines.append(answer + (f", or open {office_url}/office" if office_url else "."))
+    lines.append(_how_to_answer(case, office_url))
     return "\n".join(lines)
+
+
+def _how_to_answer(case: Case, office_url: str) -> str:
+    dashboard = f"{office_url}/office" if office_url else "the office dashboard"
+    if not case.staff_code:  # a case opened before reply codes: the dashboard only
+        return f"To answer the sender, open {dashboard}."
+    return (
+        f"To answer the sender, reply to the SMS alert from a staff mobile, starting with "
+        f"{case.staff_code}, or open {dashboard}."
+    )
 
 
 def digest_text(lead: Case, reports: int, minutes: int, office_url: str) -> str:
@@ -62,6 +81,11 @@ def digest_text(lead: Case, reports: int, minutes: int, office_url: str) -> str:
         f"report{'s' if reports != 1 else ''} in the last {minutes} minutes. Every report is in "
         f"{where}."
     )
+
+
+def staff_refusal(kind: str, case: Case | None = None, code: str = "") -> str:
+    """Why a staff SMS reply was not relayed."""
+    return STAFF_REFUSALS[kind].format(number=case.number if case else "", code=code)
 
 
 def sender_note(kind: str, case: Case, text: str = "") -> str:
