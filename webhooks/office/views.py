@@ -98,7 +98,6 @@ def queue():
             "office/queue.html",
             cases=rows,
             status=status,
-            statuses=STATUSES,
             failing=_failing_alerts(s, ids),
             counts=_counts(s, ids),
             last_id=s.scalar(select(func.max(Case.id)).where(Case.school_id.in_(ids))) or 0,

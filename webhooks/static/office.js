@@ -80,10 +80,18 @@
     beep();
   }
 
+  // Replaced only when it changes: screen readers announce the banner (role=alert) each time.
+  function showLockdowns(html) {
+    var banner = document.getElementById("lockdowns");
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    if (holder.textContent.trim() !== banner.textContent.trim()) { banner.innerHTML = html; }
+  }
+
   function update(state) {
     pollError.hidden = true;
     showCounts(state.counts);
-    document.getElementById("lockdowns").innerHTML = state.lockdowns;
+    showLockdowns(state.lockdowns);
     if (!state.cases.length) { return; }
     state.cases.forEach(function (item) { after = Math.max(after, item.id); });
     if (live.dataset.status === "new") { addRows(state.cases); }
