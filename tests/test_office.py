@@ -3,7 +3,7 @@ the sender, schedule and notice editing, unanswered questions, audit log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from escalation_fixtures import PASSWORD, OfficeBrowser
@@ -289,3 +289,98 @@ def test_failing_alerts_show_on_the_case_and_as_a_red_banner(schools_db, aspen):
     assert "failed, retrying" in page and "TwilioRestException" in page
     outbox.mark_gave_up(schools_db, sms, "TwilioRestException")
     assert "NOT DELIVERED" in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
+
+
+def test_the_queue_json_needs_a_sign_in(office_app):
+    response = OfficeBrowser(office_app).get("/office/queue.json")
+    assert response.status_code == 401 and response.json == {
+        "error": "signed out: reload the page to sign in"
+    }
+
+
+def test_the_queue_json_has_this_schools_new_cases_and_counts_only(schools_db, aspen):
+    first = case_for(schools_db, "aspen-ridge-high-school", text="Aspen matter")
+    second = case_for(schools_db, "aspen-ridge-high-school", text="Another Aspen matter")
+    case_for(schools_db, "prairie-crocus-school", text="Crocus matter")
+    response = aspen.get(f"/office/queue.json?after={first}")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    state = response.json
+    assert [c["id"] for c in state["cases"]] == [second]
+    assert "Another Aspen matter" in state["cases"][0]["row"]
+    assert state["counts"] == {"new": 2, "acknowledged": 0, "resolved_today": 0}
+    everything = aspen.get("/office/queue.json?after=nonsense").get_data(as_text=True)
+    assert "Aspen matter" in everything and "Crocus" not in everything
+
+
+def test_counts_by_state_are_on_the_queue_and_in_the_title(schools_db, aspen):
+    acknowledged, resolved, _ = (case_for(schools_db, "aspen-ridge-high-school") for _ in "abc")
+    for case_id, action, form in ((acknowledged, "acknowledge", {}), (resolved, "resolve", {})):
+        aspen.get(f"/office/cases/{case_id}")
+        aspen.post(f"/office/cases/{case_id}/{action}", {**form, "confirm": "yes"})
+    assert aspen.get("/office/queue.json").json["counts"] == {
+        "new": 1,
+        "acknowledged": 1,
+        "resolved_today": 1,
+    }
+    page = aspen.get("/office/").get_data(as_text=True)
+    assert "<title>(1) Cases · SRO bot</title>" in page
+    assert 'id="count-acknowledged">1<' in page and 'id="count-resolved_today">1<' in page
+
+
+def test_the_date_picker_adds_or_replaces_one_exception(aspen, schools_db):
+    from bot.schools.presence import local_date
+    from bot.storage.models import School, now
+
+    day = local_date(now()) + timedelta(days=300)
+    aspen.get("/office/school")
+    for sro, note in (("away", "course"), ("in", "assembly")):
+        form = {"form": "exception", "date": day.isoformat(), "sro": sro, "note": note}
+        response = aspen.post("/office/school", form)
+        assert response.status_code == 200
+        assert f"Exception for {day} saved." in response.get_data(as_text=True)
+    with schools_db.session() as s:
+        school = s.scalar(select(School).where(School.slug == "aspen-ridge-high-school"))
+        assert [(e.present, e.note) for e in school.exceptions if e.day == day] == [
+            (True, "assembly")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("date", "sro", "reason"),
+    [
+        ("", "away", "Date: &#39;&#39; is not a date (YYYY-MM-DD)."),
+        ("2027-02-30", "away", "Date: &#39;2027-02-30&#39; is not a date (YYYY-MM-DD)."),
+        ("01/12/2027", "away", "Date: &#39;01/12/2027&#39; is not a date (YYYY-MM-DD)."),
+        ("2020-01-06", "away", "Date: 2020-01-06 is not between today and two years from now."),
+        ("9999-12-31", "away", "Date: 9999-12-31 is not between today and two years from now."),
+        ("today", "maybe", "Date: &#39;today&#39; is not a date"),
+        ("{today}", "maybe", "SRO: choose in or away."),
+    ],
+)
+def test_a_bad_exception_date_names_the_field(aspen, date, sro, reason):
+    from bot.schools.presence import local_date
+    from bot.storage.models import now
+
+    aspen.get("/office/school")
+    form = {"form": "exception", "date": date.format(today=local_date(now())), "sro": sro}
+    response = aspen.post("/office/school", form)
+    assert response.status_code == 400 and reason in response.get_data(as_text=True)
+
+
+def test_a_live_lockdown_is_a_banner_on_every_page_of_its_school_only(
+    office_app, schools_db, aspen
+):
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    aspen.get("/office/school")
+    form = {"form": "notice", "text": "Lockdown: stay inside.", "lockdown": "on", "hours": "0"}
+    aspen.post("/office/school", form)
+    banner = "LOCKDOWN at Aspen Ridge High School: Lockdown: stay inside. (until cleared)"
+    for path in ("/office/", f"/office/cases/{case_id}", "/office/school", "/office/audit"):
+        assert banner in aspen.get(path).get_data(as_text=True), path
+    assert banner in aspen.get("/office/unanswered").get_data(as_text=True)
+    assert banner in aspen.get("/office/queue.json").json["lockdowns"]
+    crocus = OfficeBrowser(office_app)
+    crocus.login("crocus")
+    assert "LOCKDOWN" not in crocus.get("/office/").get_data(as_text=True)
+    aspen.post("/office/school", {"form": "notice", "text": "Drill over.", "hours": "1"})
+    assert "LOCKDOWN" not in aspen.get("/office/").get_data(as_text=True)

@@ -12,6 +12,7 @@ from webhooks.office import views
 from webhooks.office.auth import SESSION_LIFETIME
 
 SECRET_FILE = Path("var") / "secret-key"
+POLL_SECONDS = 10  # how often the queue page asks for new cases
 
 
 def secret_key(configured: str = "") -> str:
@@ -28,7 +29,8 @@ def secret_key(configured: str = "") -> str:
 
 
 def register(app: Flask, configured_key: str = "") -> None:
-    """Add the /office blueprint with hardened session cookies."""
+    """Add the /office blueprint with hardened session cookies; the queue page polls every
+    OFFICE_POLL_SECONDS (app.config)."""
     app.secret_key = app.secret_key or secret_key(configured_key)
     app.config.update(
         SESSION_COOKIE_NAME="sro_office",
@@ -38,4 +40,5 @@ def register(app: Flask, configured_key: str = "") -> None:
         SESSION_COOKIE_PATH="/office",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
+    app.config.setdefault("OFFICE_POLL_SECONDS", POLL_SECONDS)
     app.register_blueprint(views.bp)

@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.storage.db import Database
 from bot.storage.models import AuditEntry, LoginAttempt, StaffSession, StaffUser, now
+from webhooks.office.lockdown import live_lockdowns
 
 bp = Blueprint("auth", __name__)
 MAX_FAILURES = 5  # per username tried, whether or not the account exists, in WINDOW
@@ -54,23 +56,44 @@ def check_csrf() -> None:
             abort(400, description="missing or wrong CSRF token: reload the page and try again")
 
 
+def _signed_in() -> bool:
+    """Whether this browser has an open session; if so, put the staff member in g.user (id,
+    name, school_ids: the first school first), their schools' names in g.school_name and the
+    schools' live lockdowns in g.lockdowns."""
+    with database().session() as s:
+        row = _current_session(s)
+        if row is None:
+            return False
+        schools = row.user.schools
+        g.user = {
+            "id": row.user.id,
+            "name": row.user.username,
+            "school_ids": [school.id for school in schools],
+        }
+        g.school_name = ", ".join(school.name for school in schools)
+        g.lockdowns = live_lockdowns(schools)
+    return True
+
+
 def login_required(view: Callable) -> Callable:
-    """Send visitors without an open session to the sign-in page; put the staff member in
-    g.user (id, name, school_ids: the first school first)."""
+    """Send visitors without an open session to the sign-in page."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        with database().session() as s:
-            row = _current_session(s)
-            if row is None:
-                return redirect(url_for("office.auth.login"))
-            schools = row.user.schools
-            g.user = {
-                "id": row.user.id,
-                "name": row.user.username,
-                "school_ids": [school.id for school in schools],
-            }
-            g.school_name = ", ".join(school.name for school in schools)
+        if not _signed_in():
+            return redirect(url_for("office.auth.login"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def login_required_json(view: Callable) -> Callable:
+    """Answer 401 (JSON) to visitors without an open session: for what pages fetch."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _signed_in():
+            return jsonify(error="signed out: reload the page to sign in"), 401
         return view(*args, **kwargs)
 
     return wrapper

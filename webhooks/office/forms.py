@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from werkzeug.datastructures import MultiDict
 
-from bot.schools.directory import DAY_NAMES
+from bot.schools.directory import DAY_NAMES, shown
 from bot.schools.importer import exceptions_from
 from bot.storage.models import ScheduleException
 from bot.wording import escalation
@@ -13,6 +16,8 @@ from webhooks.channels.sms_parts import MAX_SEGMENTS, segments
 
 MAX_NOTICE = 500
 MAX_HOURS = 24 * 14
+MAX_DAYS_AHEAD = 2 * 366
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PLAIN_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -48,6 +53,24 @@ def schedule_from_form(form: MultiDict) -> tuple[str, list[ScheduleException]]:
         raise FormError(f"Exceptions: {exc}") from None
     rows = [ScheduleException(day=d, present=p, note=n) for d, p, n in parsed]
     return ",".join(d for d in DAY_NAMES if d in days), rows
+
+
+def exception_from_form(form: MultiDict, today: date) -> ScheduleException:
+    """One exception from the date picker: "date" (YYYY-MM-DD, today to two years ahead),
+    "sro" (in or away) and an optional "note"."""
+    raw = form.get("date", "").strip()
+    try:
+        day = date.fromisoformat(raw) if ISO_DATE.fullmatch(raw) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise FormError(f"Date: {shown(raw)} is not a date (YYYY-MM-DD).")
+    if not today <= day <= today + timedelta(days=MAX_DAYS_AHEAD):
+        raise FormError(f"Date: {day} is not between today and two years from now.")
+    if form.get("sro") not in ("in", "away"):
+        raise FormError("SRO: choose in or away.")
+    note = " ".join(form.get("note", "").split())[:200]
+    return ScheduleException(day=day, present=form.get("sro") == "in", note=note)
 
 
 def notice_from_form(form: MultiDict, school_name: str) -> tuple[str, bool, int, str]:

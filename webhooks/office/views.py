@@ -7,15 +7,38 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import and_, func, or_, select
 
 from bot.escalation import cases
+from bot.schools.presence import CALGARY, local_date
 from bot.storage.models import AuditEntry, Case, Delivery, School, Unanswered, now
 from bot.wording import alerts
 from webhooks.office import auth
-from webhooks.office.auth import check_csrf, csrf_token, database, login_required
-from webhooks.office.forms import FormError, notice_from_form, schedule_from_form
+from webhooks.office.auth import (
+    check_csrf,
+    csrf_token,
+    database,
+    login_required,
+    login_required_json,
+)
+from webhooks.office.forms import (
+    MAX_DAYS_AHEAD,
+    FormError,
+    exception_from_form,
+    notice_from_form,
+    schedule_from_form,
+)
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 bp.register_blueprint(auth.bp)
@@ -63,16 +86,60 @@ def _notify(ids: list[int]) -> None:
 @bp.get("/")
 @login_required
 def queue():
-    """Cases of this staff member's schools by state, newest first."""
+    """Cases of this staff member's schools by state, newest first; the page polls
+    queue_state for cases opened since."""
     status = request.args.get("status", "new")
     status = status if status in STATUSES else "new"
-    query = select(Case).where(Case.school_id.in_(g.user["school_ids"]), Case.status == status)
+    ids = g.user["school_ids"]
+    query = select(Case).where(Case.school_id.in_(ids), Case.status == status)
     with database().session() as s:
         rows = s.scalars(query.order_by(Case.urgent.desc(), Case.id.desc()).limit(200)).all()
-        failing = _failing_alerts(s, g.user["school_ids"])
         return render_template(
-            "office/queue.html", cases=rows, status=status, statuses=STATUSES, failing=failing
+            "office/queue.html",
+            cases=rows,
+            status=status,
+            failing=_failing_alerts(s, ids),
+            counts=_counts(s, ids),
+            last_id=s.scalar(select(func.max(Case.id)).where(Case.school_id.in_(ids))) or 0,
+            poll_seconds=current_app.config["OFFICE_POLL_SECONDS"],
         )
+
+
+@bp.get("/queue.json")
+@login_required_json
+def queue_state():
+    """For the queue page's polling: counts by state, the new cases opened after case ?after=
+    (as table rows), and the lockdown banner. Never cached."""
+    after = request.args.get("after", 0, type=int)
+    ids = g.user["school_ids"]
+    fresh = select(Case).where(Case.school_id.in_(ids), Case.status == "new", Case.id > after)
+    with database().session() as s:
+        rows = s.scalars(fresh.order_by(Case.id).limit(50)).all()
+        response = jsonify(
+            counts=_counts(s, ids),
+            cases=[{"id": c.id, "row": render_template("office/case_row.html", c=c)} for c in rows],
+            lockdowns=render_template("office/lockdowns.html"),
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _counts(session, school_ids: list[int]) -> dict[str, int]:
+    """Cases of these schools that are new, acknowledged, and resolved since midnight."""
+    midnight = now().astimezone(CALGARY).replace(hour=0, minute=0, second=0, microsecond=0)
+    resolved_today = and_(Case.status == "resolved", Case.resolved_at >= midnight)
+    query = (
+        select(Case.status, func.count())
+        .where(Case.school_id.in_(school_ids))
+        .where(or_(Case.status.in_(("new", "acknowledged")), resolved_today))
+        .group_by(Case.status)
+    )
+    found: dict[str, int] = dict(session.execute(query).all())
+    return {
+        "new": found.get("new", 0),
+        "acknowledged": found.get("acknowledged", 0),
+        "resolved_today": found.get("resolved", 0),
+    }
 
 
 def _failing_alerts(session, school_ids: list[int]) -> int:
@@ -166,21 +233,51 @@ def school():
                 saved = _update_school(s, row)
             except FormError as exc:  # raised before anything was changed
                 error, status = str(exc), 400
+        today = local_date(now())
         page = render_template(
-            "office/school.html", school=row, error=error, saved=saved, now=now()
+            "office/school.html",
+            school=row,
+            error=error,
+            saved=saved,
+            now=now(),
+            today=today,
+            last_day=today + timedelta(days=MAX_DAYS_AHEAD),
         )
         return page, status
 
 
 def _update_school(session, row: School) -> str:
     """Save the posted form; a note for staff ("saved", or what SMS replies will carry)."""
-    if request.form.get("form") == "notice":
-        text, lockdown, hours, warning = notice_from_form(request.form, row.name)
-        row.notice_text, row.notice_lockdown = text, lockdown
-        row.notice_until = now() + timedelta(hours=hours) if text and hours else None
-        detail = "lockdown" if lockdown else ("cleared" if not text else "")
-        _audit(session, "notice", row.id, detail=detail)
-        return f"Notice saved. {warning}".strip()
+    form = request.form.get("form")
+    if form == "notice":
+        return _save_notice(session, row)
+    if form == "exception":
+        return _save_exception(session, row)
+    return _save_schedule(session, row)
+
+
+def _save_notice(session, row: School) -> str:
+    text, lockdown, hours, warning = notice_from_form(request.form, row.name)
+    row.notice_text, row.notice_lockdown = text, lockdown
+    row.notice_until = now() + timedelta(hours=hours) if text and hours else None
+    detail = "lockdown" if lockdown else ("cleared" if not text else "")
+    _audit(session, "notice", row.id, detail=detail)
+    return f"Notice saved. {warning}".strip()
+
+
+def _save_exception(session, row: School) -> str:
+    """One dated exception from the date picker; it replaces that day's exception, if any."""
+    added = exception_from_form(request.form, local_date(now()))
+    same = next((e for e in row.exceptions if e.day == added.day), None)
+    if same is None:
+        row.exceptions.append(added)
+    else:
+        same.present, same.note = added.present, added.note
+    _audit(session, "schedule", row.id, detail=f"{added.day} {'in' if added.present else 'away'}")
+    return f"Exception for {added.day} saved."
+
+
+def _save_schedule(session, row: School) -> str:
     row.sro_days, exceptions = schedule_from_form(request.form)
     row.exceptions.clear()
     session.flush()
@@ -213,6 +310,4 @@ def audit():
 @bp.app_template_filter("local")
 def local_time(value: datetime | None) -> str:
     """A UTC time shown in Calgary time."""
-    from bot.schools.presence import CALGARY
-
     return value.astimezone(CALGARY).strftime("%Y-%m-%d %H:%M") if value else ""
