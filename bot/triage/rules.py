@@ -86,6 +86,11 @@ FLOOR = (
         "j'ai envie de me suicider",
     ),
     Rule(SELF_HARM, r"\b(je )?pense (au|a) suicide\b", "je pense au suicide"),
+    Rule(
+        SELF_HARM,
+        r"\b(veut|va|voulait|menace de) (se suicider|se tuer|mourir)\b",
+        "mon amie veut se suicider",
+    ),
     # weapons used now
     Rule(WEAPON, r"\b(gun ?shots?|shots fired|active shooter)\b", "I heard gunshots at school"),
     Rule(
@@ -103,7 +108,8 @@ FLOOR = (
     Rule(VIOLENCE, r"\b(just|has been|got|been) (stabbed|shot)\b(?! down)", "he just got stabbed"),
     Rule(
         VIOLENCE,
-        r"\b(someone|somebody|he|she|they|my \w+) (is|are) (hurting|hitting|beating|choking) me\b",
+        r"\b(someone|somebody|he|she|they|my \w+|a group|a guy|a man|people) (is|are) "
+        r"(hurting|hitting|beating|choking|attacking) me\b|\bon m attaque\b",
         "help someone is hurting me",
     ),
     Rule(
@@ -118,7 +124,18 @@ FLOOR = (
         "my friend is not breathing",
     ),
     Rule(MEDICAL, r"\b(unconscious|unresponsive)\b", "a kid is unconscious in the hallway"),
-    Rule(OVERDOSE, r"\b(overdosed|overdosing)\b", "my friend overdosed"),
+    Rule(OVERDOSE, r"\b(overdosed|overdosing|od d|od ing)\b", "my friend overdosed"),
+    Rule(
+        OVERDOSE,
+        r"\b((mon|ma|un|une) \w+|il|elle) (a fait|fait) une (surdose|overdose)\b",
+        "mon ami a fait une surdose",
+    ),
+    Rule(
+        MEDICAL,
+        r"\bhaving a seizure\b|\b(is|he s|she s|hes|shes) (seizing|convulsing)\b"
+        r"|(?<!\ba )\bfait une crise d epilepsie\b|\bil convulse\b|\belle convulse\b",
+        "my friend is having a seizure on the floor",
+    ),
     # a child missing now
     Rule(
         MISSING,
@@ -132,7 +149,7 @@ FLOOR = (
     Rule(
         FIRE,
         r"\b(is|school is|house is) on fire\b|\bthere is a fire (in|at)\b|"
-        r"\b(un incendie|le feu) (a|dans|au)\b",
+        r"\b(un incendie|le feu) (a|dans|au)\b|^au feu\b",
         "there is a fire at aspen ridge",
     ),
     Rule(
@@ -155,6 +172,7 @@ CANCELS = (
         _NOT_SELF_HARM,
         r"\b(yesterday|hier|la semaine derniere|le mois dernier|l an(nee)? derniere?|"
         r"il y a (quelques|deux|trois|\d+) (jours|semaines|mois|ans)|(c est|c etait) eteint|"
+        r"l an passe|le mois passe|la semaine passee|l ete passe|"
         r"nobody (was|got) hurt|personne n a ete blesse)\b",
         "quelqu'un a mis le feu a une poubelle hier, c'est eteint",
     ),
@@ -173,17 +191,18 @@ CANCELS = (
     Cancel(
         _NOT_SELF_HARM,
         r"\bin (fortnite|minecraft|roblox|valorant|gta|call of duty|the game|a game|the movie|"
-        r"a movie|the show|the book|a book)\b",
+        r"a movie|the show|the book|a book)\b|\bdans (le|un) (film|jeu|livre)\b",
         "i got shot in fortnite lol",
     ),
     Cancel(
         _NOT_SELF_HARM,
-        r"\b(what (should|do) (i|we) do if|what if|if (someone|somebody) (pulls|has|is))\b",
+        r"\b(what (should|do) (i|we) do if|what to do if|what do \w+ do if|what if|"
+        r"if (someone|somebody) (pulls|has|is))\b",
         "what should i do if someone is pointing a gun at us",
     ),
     Cancel(
         _NOT_SELF_HARM,
-        r"\b(si quelqu ?un|que faire si|qu est ce qu (on|il) fait si|et si|arrive si)\b",
+        r"\b(si quelqu ?un|si qqn|que faire si|qu est ce qu (on|il) fait si|et si|arrive si)\b",
         "qu'est-ce qui arrive si quelqu'un a une arme a l'ecole",
     ),
     Cancel(
