@@ -384,3 +384,13 @@ def test_a_live_lockdown_is_a_banner_on_every_page_of_its_school_only(
     assert "LOCKDOWN" not in crocus.get("/office/").get_data(as_text=True)
     aspen.post("/office/school", {"form": "notice", "text": "Drill over.", "hours": "1"})
     assert "LOCKDOWN" not in aspen.get("/office/").get_data(as_text=True)
+
+
+def test_the_case_page_shows_the_sms_reply_code_until_the_case_is_resolved(schools_db, aspen):
+    case_id = case_for(schools_db, "aspen-ridge-high-school")
+    with schools_db.session() as s:
+        code = s.get(Case, case_id).staff_code
+    assert code and code.startswith("R-")
+    assert code in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
+    aspen.post(f"/office/cases/{case_id}/resolve", {"confirm": "yes"})
+    assert code not in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
