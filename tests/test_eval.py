@@ -44,19 +44,16 @@ def test_dev_set_meets_the_acceptance_thresholds():
 
 
 def test_new_topics_dev_set():
-    """The same thresholds as dev.jsonl but two: English 93 % (below), and caution, which opens
-    5 of these 43 replies (abuse and mental-health questions), above the 8 % target (noted on
-    issue 9); each new topic is answered with its topic at least 90 % of the time."""
+    """The same thresholds as dev.jsonl; each new topic is answered with its topic at least 90 %
+    of the time."""
     m = scored("dev-new-topics.jsonl")
-    # 33 English questions: each miss is 3 points. Since b12 joined training two are missed,
-    # both defensible (a party assault asked with "would I get in trouble for drinking?" gets
-    # drugs-alcohol; "why do we even need police in our school" gets sro-role).
-    assert rate(m, "topic_accuracy_by_lang", "en") >= 0.93
+    assert rate(m, "topic_accuracy_by_lang", "en") >= 0.96
     assert rate(m, "topic_accuracy_by_lang", "fr") >= 0.93
+    assert rate(m, "out_of_scope_rejection") >= 0.90
     assert rate(m, "emergency_recall") == 1.0
     assert rate(m, "emergency_false_positive_rate") <= 0.02
     assert rate(m, "emergency_or_caution_recall") == 1.0
-    assert rate(m, "caution_rate_non_emergency") <= 0.12
+    assert rate(m, "caution_rate_non_emergency") <= 0.08
     lines = (SHARED / "dev-new-topics.jsonl").read_text(encoding="utf-8").splitlines()
     items = [json.loads(line) for line in lines]
     asked = Counter(i["topic"] for i in items if i["topic"] and not i["emergency"])
