@@ -60,6 +60,7 @@ class QueueConfig:
     retry_max_seconds: float = 600.0  # the longest wait between two attempts
     give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
     lease_seconds: float = 45.0  # a delivery stuck in "sending" longer is taken over (a crash)
+    worker_silent_seconds: float = 8.0  # a worker without a heartbeat this long has crashed
     realert_minutes: float = 15.0
     workers: int = 2
     smtp_host: str = "localhost"
@@ -81,6 +82,7 @@ def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
         retry_max_seconds=_number(env, "SRO_RETRY_MAX_SECONDS", d.retry_max_seconds),
         give_up_hours=_number(env, "SRO_DELIVERY_GIVE_UP_HOURS", d.give_up_hours),
         lease_seconds=_number(env, "SRO_DELIVERY_LEASE_SECONDS", d.lease_seconds),
+        worker_silent_seconds=max(1.0, _number(env, "SRO_WORKER_SILENT_SECONDS", 8.0)),
         realert_minutes=_number(env, "SRO_REALERT_MINUTES", d.realert_minutes),
         workers=max(1, int(_number(env, "SRO_WORKERS", d.workers))),
         smtp_host=env.get("SRO_SMTP_HOST", "").strip() or d.smtp_host,
