@@ -8,8 +8,8 @@ is marked `uncertain`: the worker first asks the provider whether it went out (T
 message list), and only sends when it did not. A delivery with a not_before time in the
 future (Telegram's retry_after) cannot be claimed yet.
 
-While a delivery waits, claimed_at says when it was last queued (mark_queued), so a sweep does
-not queue it again while its task is on the way.
+While a delivery waits for its task, claimed_by is QUEUED and claimed_at says when it was
+queued (mark_queued), so a sweep does not queue it again while that task is on the way.
 
 Deliveries come from cases (bot.escalation.cases) and, without a case, from chat replies a
 channel could not send at once (add_answers)."""
@@ -28,6 +28,7 @@ from bot.storage.models import Delivery, Replay, now
 
 RETRYABLE = ("pending", "failed")
 WORKER = "worker:"  # a worker's heartbeat: the replays row WORKER + its id, stamped while alive
+QUEUED = "queued"  # claimed_by of a delivery whose task is in the queue
 
 
 @dataclass(frozen=True)
@@ -137,18 +138,18 @@ def mark_queued(
     db: Database, again_after: timedelta, ids: Sequence[int] | None = None
 ) -> list[tuple[int, str]]:
     """Stamp as queued now the deliveries (of `ids`, or all) that are due and were not queued
-    or tried in the last `again_after`: (id, purpose) of each, oldest first. Only these need a
-    task; the others have one on the way (a task lost with its queue is queued again later)."""
+    in the last `again_after`: (id, purpose) of each, oldest first. Only these need a task;
+    the others have one on the way (a task lost with its queue is queued again later)."""
     if ids is not None and not ids:
         return []
-    fresh = Delivery.claimed_at >= now() - again_after
-    waiting = Delivery.status.in_(RETRYABLE) & _due() & or_(Delivery.claimed_at.is_(None), ~fresh)
+    queued = (Delivery.claimed_by == QUEUED) & (Delivery.claimed_at >= now() - again_after)
+    waiting = Delivery.status.in_(RETRYABLE) & _due() & ~queued
     if ids is not None:
         waiting &= Delivery.id.in_(ids)
     statement = (
         update(Delivery)
         .where(waiting)
-        .values(claimed_at=now())
+        .values(claimed_at=now(), claimed_by=QUEUED)
         .returning(Delivery.id, Delivery.purpose)
         .execution_options(synchronize_session=False)
     )
@@ -160,8 +161,8 @@ def unmark_queued(db: Database, ids: Sequence[int]) -> None:
     """The queue refused these deliveries: not queued after all."""
     statement = (
         update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status.in_(RETRYABLE))
-        .values(claimed_at=None)
+        .where(Delivery.id.in_(ids), Delivery.claimed_by == QUEUED)
+        .values(claimed_at=None, claimed_by="")
         .execution_options(synchronize_session=False)
     )
     with db.session() as session:
