@@ -43,7 +43,7 @@ QUESTIONS = ["is my kid safe", "is the school in lockdown", "when can i pick up 
 class TwilioSink:
     """Twilio's Messages API on loopback: records (time, to, body); lists them (by To) for the
     worker's "did it already go?" lookup. `on_first_alert`, if set, runs once when the first
-    URGENT alert has been recorded, before it is answered."""
+    URGENT alert arrives, instead of recording it (its worker dies mid-send)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[float, str, str]] = []
@@ -64,13 +64,14 @@ class TwilioSink:
         form = urllib.parse.parse_qs(request.get_data(as_text=True))
         to, text = form["To"][0], form["Body"][0]
         with self.lock:
-            self.messages.append((time.time(), to, text))
-            sid = f"SM{len(self.messages):032d}"
             hook = self.on_first_alert if to in SCHOOLS and "URGENT SRO case" in text else None
-            if hook:
-                self.on_first_alert = None
+            self.on_first_alert = None if hook else self.on_first_alert
+            if not hook:
+                self.messages.append((time.time(), to, text))
+            sid = f"SM{len(self.messages):032d}"
         if hook:
-            hook()  # the worker dies before hearing that its message went
+            hook()  # the worker dies holding the claim; the message never went
+            return Response("killed", 500)(environ, start_response)
         body = {"sid": sid, "status": "queued", "to": to, "body": text}
         return Response(json.dumps(body), 201, mimetype="application/json")(environ, start_response)
 
@@ -276,8 +277,8 @@ def main() -> int:
     parser.add_argument(
         "--kill-worker-mid-send",
         action="store_true",
-        help="SIGKILL the worker once the first URGENT alert reached the SMS stand-in, before "
-        "it hears so (it holds the claim), then start another",
+        help="SIGKILL the worker while it sends the first URGENT alert (it holds the claim; "
+        "the stand-in drops that message), then start another",
     )
     args = parser.parse_args()
     sink = TwilioSink()
