@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/bench_surge.py [--workers 4] [--senders 1000]
        [--messages 3000] [--emergency-share 0.07] [--duplicate-pairs 100] [--concurrency 16]
+       [--kill-worker-at SECONDS | --kill-worker-mid-send]
 Uses DATABASE_URL and SRO_REDIS_URL when set (PostgreSQL + Redis), else a fresh SQLite file and
 the SQLite queue. Starts gunicorn with --workers, one `sro-bot worker`, a Twilio REST stand-in
 and an SMTP sink, imports the demo schools, then sends the burst (signed SMS) and prints:
@@ -20,7 +21,6 @@ import logging
 import os
 import random
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -41,11 +41,14 @@ QUESTIONS = ["is my kid safe", "is the school in lockdown", "when can i pick up 
 
 
 class TwilioSink:
-    """Twilio's Messages API on loopback: records (time, to, body); lists for the worker."""
+    """Twilio's Messages API on loopback: records (time, to, body); lists them (by To) for the
+    worker's "did it already go?" lookup. `on_first_alert`, if set, runs once when the first
+    URGENT alert arrives, instead of recording it (its worker dies mid-send)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[float, str, str]] = []
         self.lock = threading.Lock()
+        self.on_first_alert = None
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -56,14 +59,30 @@ class TwilioSink:
     def app(self, environ, start_response):
         request = Request(environ)
         if request.method == "GET":
-            body = {"messages": [], "next_page_uri": None, "page": 0, "page_size": 50}
+            body = {"messages": self.listed(request.args.get("To")), "next_page_uri": None}
             return Response(json.dumps(body), mimetype="application/json")(environ, start_response)
         form = urllib.parse.parse_qs(request.get_data(as_text=True))
+        to, text = form["To"][0], form["Body"][0]
         with self.lock:
-            self.messages.append((time.time(), form["To"][0], form["Body"][0]))
+            hook = self.on_first_alert if to in SCHOOLS and "URGENT SRO case" in text else None
+            self.on_first_alert = None if hook else self.on_first_alert
+            if not hook:
+                self.messages.append((time.time(), to, text))
             sid = f"SM{len(self.messages):032d}"
-        body = {"sid": sid, "status": "queued", "to": form["To"][0], "body": form["Body"][0]}
+        if hook:
+            hook()  # the worker dies holding the claim; the message never went
+            return Response("killed", 500)(environ, start_response)
+        body = {"sid": sid, "status": "queued", "to": to, "body": text}
         return Response(json.dumps(body), 201, mimetype="application/json")(environ, start_response)
+
+    def listed(self, to: str | None) -> list[dict]:
+        """The messages sent to `to`, newest first, as Twilio lists them."""
+        with self.lock:
+            found = [(n, m) for n, m in enumerate(self.messages, 1) if m[1] == to]
+        return [
+            {"sid": f"SM{n:032d}", "to": m_to, "body": body, "status": "queued"}
+            for n, (_, m_to, body) in reversed(found)
+        ]
 
 
 def smtp_sink() -> tuple[object, int]:
@@ -138,24 +157,15 @@ def send_all(url: str, messages, concurrency: int) -> tuple[list[float], int, fl
     return latencies, errors[0], first_danger[0]
 
 
-def queue_depth(env: dict[str, str]) -> int:
-    """Tasks waiting in huey's queue now (Redis list or SQLite table)."""
-    if env.get("SRO_REDIS_URL"):
-        import redis
-
-        client = redis.Redis.from_url(env["SRO_REDIS_URL"])
-        try:
-            return sum(client.llen(key) for key in client.scan_iter("huey.redis.*"))
-        finally:
-            client.close()
-    with sqlite3.connect(env["SRO_QUEUE_PATH"], timeout=5) as conn:
-        return conn.execute("SELECT count(*) FROM task").fetchone()[0]
-
-
 def watch_queue(env, stop: threading.Event, peak: list[int]) -> None:
+    """Keep the highest number of tasks waiting in huey's queue (Redis or SQLite)."""
+    from webhooks.config import load_queue_env
+    from webhooks.delivery.queue import make_huey
+
+    huey = make_huey(load_queue_env(env))
     while not stop.is_set():
         try:
-            peak[0] = max(peak[0], queue_depth(env))
+            peak[0] = max(peak[0], int(huey.pending_count()))
         except Exception:  # noqa: BLE001  (the queue may not exist yet)
             pass
         stop.wait(0.2)
@@ -198,7 +208,9 @@ def prepare(env: dict[str, str]) -> None:
 
 def report(env, sink: TwilioSink, latencies, errors, first_danger, seconds, peak, args) -> None:
     q = statistics.quantiles(latencies, n=100)
-    alerts = [(t, to) for t, to, body in sink.messages if to in SCHOOLS and "URGENT" in body]
+    alerts = [
+        (t, to) for t, to, body in sink.messages if to in SCHOOLS and "URGENT SRO case" in body
+    ]
     first_alert = min((t for t, _ in alerts), default=None)
     cases = subprocess.run(
         [sys.executable, "-c", CASES],
@@ -219,6 +231,9 @@ def report(env, sink: TwilioSink, latencies, errors, first_danger, seconds, peak
     )
     wait = f"{first_alert - first_danger:.2f} s" if first_alert and first_danger else "none"
     print(f"first danger message -> first URGENT alert at the SMS stand-in: {wait}")
+    firsts = [min((t for t, to in alerts if to == school), default=None) for school in SCHOOLS]
+    every = max(firsts) - first_danger if None not in firsts and first_danger else None
+    print(f"first danger message -> every school alerted: {f'{every:.2f} s' if every else 'no'}")
     per_school = {SCHOOLS[to]: sum(1 for _, t in alerts if t == to) for to in SCHOOLS}
     print(f"URGENT alert SMS per school: {per_school}")
     print(cases.strip())
@@ -258,6 +273,12 @@ def main() -> int:
         type=float,
         default=0.0,
         help="SIGKILL the worker this many seconds into the burst, then start another",
+    )
+    parser.add_argument(
+        "--kill-worker-mid-send",
+        action="store_true",
+        help="SIGKILL the worker while it sends the first URGENT alert (it holds the claim; "
+        "the stand-in drops that message), then start another",
     )
     args = parser.parse_args()
     sink = TwilioSink()
@@ -305,6 +326,8 @@ def main() -> int:
             wait_up(port, log)
             watcher.start()
             workers = [worker]
+            if args.kill_worker_mid_send:
+                sink.on_first_alert = lambda: workers.append(replace_worker(workers, env, log))
             if args.kill_worker_at:
                 threading.Timer(
                     args.kill_worker_at, lambda: workers.append(replace_worker(workers, env, log))

@@ -82,12 +82,14 @@ def test_an_outage_is_retried_with_backoff_until_the_alert_goes_once(
 
 def test_a_failed_delivery_whose_retry_was_lost_is_swept_once_due(make_runtime, twilio_rest):
     twilio_rest.fail_for = 1
-    runtime = make_runtime()
+    runtime = make_runtime(SRO_RETRY_DELAY_SECONDS="3")  # longer than a slow machine's sweep
     runtime.queue.huey.immediate = True  # the scheduled retry stays in memory: "lost"
     new_case(runtime)
     assert statuses(runtime.db) == ["failed", "sent"]
     assert runtime.queue.sweep() == 0  # not due yet: its own retry is on the way
-    time.sleep(0.3)
+    with runtime.db.session() as s:
+        due = s.scalar(select(Delivery.not_before).where(Delivery.status == "failed"))
+    time.sleep((due - now()).total_seconds() + 0.1)
     assert runtime.queue.sweep() == 1
     assert statuses(runtime.db) == ["sent", "sent"] and len(twilio_rest.to(OFFICE)) == 1
 

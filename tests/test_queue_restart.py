@@ -65,8 +65,21 @@ def test_a_worker_killed_mid_delivery_and_restarted_sends_each_alert_once(
 
 def test_alerts_go_through_a_redis_queue(make_runtime, worker_for, redis_url, twilio_rest):
     runtime = make_runtime(SRO_REDIS_URL=redis_url)
-    assert type(runtime.queue.huey).__name__ == "RedisHuey"
+    assert type(runtime.queue.huey).__name__ == "PriorityRedisHuey"
     worker_for(runtime)
     new_case(runtime)
+    wait_for(lambda: statuses(runtime.db) == ["sent", "sent"])
+    assert len(twilio_rest.to(OFFICE)) == 1
+
+
+def test_the_list_an_older_release_queued_in_is_replaced(
+    make_runtime, worker_for, redis_url, twilio_rest
+):
+    runtime = make_runtime(SRO_REDIS_URL=redis_url)
+    storage = runtime.queue.huey.storage
+    storage.conn.lpush(storage.queue_key, b"a task of the older release")
+    new_case(runtime)  # cannot be queued (the key holds a list): the rows wait in the outbox
+    assert statuses(runtime.db) == ["pending", "pending"]
+    worker_for(runtime)
     wait_for(lambda: statuses(runtime.db) == ["sent", "sent"])
     assert len(twilio_rest.to(OFFICE)) == 1

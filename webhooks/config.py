@@ -60,6 +60,7 @@ class QueueConfig:
     retry_max_seconds: float = 600.0  # the longest wait between two attempts
     give_up_hours: float = 24.0  # a delivery still failing this long after it was queued
     lease_seconds: float = 45.0  # a delivery stuck in "sending" longer is taken over (a crash)
+    worker_silent_seconds: float = 8.0  # a worker without a heartbeat this long has crashed
     realert_minutes: float = 15.0
     fallback_attempts: int = 3  # an office alert failing this often goes elsewhere too; 0: off
     fallback_minutes: float = 10.0  # ... or failing this long after it was queued
@@ -84,6 +85,7 @@ def load_queue_env(environ: Mapping[str, str] | None = None) -> QueueConfig:
         retry_max_seconds=_number(env, "SRO_RETRY_MAX_SECONDS", d.retry_max_seconds),
         give_up_hours=_number(env, "SRO_DELIVERY_GIVE_UP_HOURS", d.give_up_hours),
         lease_seconds=_number(env, "SRO_DELIVERY_LEASE_SECONDS", d.lease_seconds),
+        worker_silent_seconds=max(1.0, _number(env, "SRO_WORKER_SILENT_SECONDS", 8.0)),
         realert_minutes=_number(env, "SRO_REALERT_MINUTES", d.realert_minutes),
         fallback_attempts=_int(env, "SRO_FALLBACK_AFTER_ATTEMPTS", d.fallback_attempts, 0),
         fallback_minutes=_number(env, "SRO_FALLBACK_AFTER_MINUTES", d.fallback_minutes),

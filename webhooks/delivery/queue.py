@@ -4,16 +4,25 @@ acknowledges, and sweep up anything a crash or an outage left behind.
 huey runs on SQLite by default (no server) and on Redis when SRO_REDIS_URL is set. The outbox
 rows in the database, not the queue, are the record of what must be sent: a task lost with a
 killed worker is found again by the sweep, and webhooks.delivery.outbox makes a second attempt
-harmless."""
+harmless. First alerts go ahead of everything else (huey priorities; on Redis a sorted set).
+
+Each worker process stamps a heartbeat every few seconds; when a worker dies mid-send, the
+others (or its successor) give its claims back as soon as its heartbeat is silent for
+SRO_WORKER_SILENT_SECONDS, instead of waiting for the whole lease."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
+from huey.storage import RedisStorage
 
 from bot.escalation import cases, fallback
 from bot.storage.db import Database
@@ -28,14 +37,35 @@ from webhooks.delivery.senders import NotConfigured, Senders
 
 
 def make_huey(config: QueueConfig, name: str = "sro-bot") -> Huey:
-    """RedisHuey when SRO_REDIS_URL is set, else SqliteHuey in a file (its folder created)."""
+    """PriorityRedisHuey (Redis 5 or later) when SRO_REDIS_URL is set, else SqliteHuey in a
+    file (its folder created). Both run higher priorities first."""
     if config.redis_url:
-        return RedisHuey(name, url=config.redis_url, results=False)  # nothing reads them
+        return PriorityRedisHuey(name, url=config.redis_url, results=False)  # nobody reads them
     Path(config.queue_path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=config.queue_path, results=False)
 
 
 HEARTBEAT = "worker:heartbeat"  # the replays row a sweep stamps with its time
+URGENT = 10  # the priority of first alerts; re-alerts, digests, acks, relays and answers: 0
+
+
+def priority(purpose: str) -> int:
+    """First alerts before everything else."""
+    return URGENT if purpose == "alert" else 0
+
+
+def worker_id() -> str:
+    """This process's name in claimed_by: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def drop_list_queue(huey: Huey) -> None:
+    """Before priorities, the Redis queue was a list under the key the sorted set uses now. Its
+    tasks are dropped: the outbox holds what they were for, and the sweep queues it again."""
+    storage = huey.storage
+    if isinstance(storage, RedisStorage) and storage.conn.type(storage.queue_key) == b"list":
+        storage.conn.delete(storage.queue_key)
+        logs.event("queue_upgraded", level=logging.WARNING, kind="redis list to sorted set")
 
 
 class AlertQueue:
@@ -53,12 +83,16 @@ class AlertQueue:
         self.retention = retention or Retention()
         self.huey = huey or make_huey(config)
         self.lease = timedelta(seconds=config.lease_seconds)
+        self.silent = timedelta(seconds=config.worker_silent_seconds)
+        self.worker = ""  # this process's id once its heartbeat runs (a consumer started)
+        self._starting, self._stopped = threading.Lock(), threading.Event()
         self.deliver = self.huey.task(name="deliver")(self._deliver)  # retries: _failed
         self.check = self.huey.task(name="check")(self.sweep)
         self.periodic = self.huey.periodic_task(crontab(minute="*"), name="sweep")(self.sweep)
         nightly = crontab(minute="17", hour="9")  # 02:17 in Calgary
         self.nightly = self.huey.periodic_task(nightly, name="purge")(self._purge)
-        self.huey.on_startup("recover")(self._recover)
+        self.huey.on_startup("start")(self._start)
+        self.huey.on_shutdown("stop")(self._stopped.set)
 
     def _purge(self) -> None:
         """Delete what is older than the retention ages; counts only in the log."""
@@ -66,7 +100,7 @@ class AlertQueue:
         logs.event("purged", **removed)
 
     def _deliver(self, delivery_id: int) -> str:
-        job = outbox.claim(self.db, delivery_id, self.lease)
+        job = outbox.claim(self.db, delivery_id, self.lease, self.worker)
         if job is None:
             return "not mine"  # sent already, or another worker holds it
         try:
@@ -112,7 +146,7 @@ class AlertQueue:
             retry_in=round(wait, 1),
         )
         try:
-            self.deliver.schedule((job.id,), delay=wait)
+            self.deliver.schedule((job.id,), delay=wait, priority=priority(job.purpose))
         except Exception as enqueue:  # the row waits; the sweep finds it once it is due
             logs.event("enqueue_failed", level=logging.ERROR, error=type(enqueue).__name__)
         self._fall_back(job)
@@ -154,21 +188,59 @@ class AlertQueue:
         except Exception as exc:
             logs.event("enqueue_failed", level=logging.ERROR, error=type(exc).__name__)
 
-    def sweep(self) -> int:
-        """Queue every unsent delivery and every re-alert now due; how many were queued. Each
-        sweep also says the worker is alive (/healthz shows when it last did)."""
-        SqlReplayStore(self.db).put(HEARTBEAT, now().isoformat())
-        after = timedelta(minutes=self.config.realert_minutes)
-        url = self.senders.config.public_base_url
-        ids = cases.due_for_realert(self.db, after, url) + outbox.unsent(self.db, self.lease)
-        for delivery_id in dict.fromkeys(ids):
-            self.deliver(delivery_id)
-        return len(ids)
+    def enqueue(self, ids: Sequence[int] | None = None) -> int:
+        """Queue these deliveries (None: all) that are due and not queued already, first
+        alerts first; how many were queued. A delivery queued or tried within the lease is
+        left alone: its task is on the way."""
+        queued = outbox.mark_queued(self.db, self.lease, ids)
+        for n, (delivery_id, purpose) in enumerate(queued):
+            try:
+                self.deliver(delivery_id, priority=priority(purpose))
+            except Exception:  # the queue is down: the next sweep queues the rest
+                outbox.unmark_queued(self.db, [i for i, _ in queued[n:]])
+                raise
+        return len(queued)
 
-    def _recover(self) -> None:
-        """On worker start: resume what was pending, and look again once leases expire."""
+    def sweep(self) -> int:
+        """Take over the claims of stopped workers, add the re-alerts now due, and queue every
+        delivery that needs it; how many were queued. Each sweep also says the worker is alive
+        (/healthz shows when it last did)."""
+        SqlReplayStore(self.db).put(HEARTBEAT, now().isoformat())
+        self._take_over()
+        after = timedelta(minutes=self.config.realert_minutes)
+        cases.due_for_realert(self.db, after, self.senders.config.public_base_url)
+        return self.enqueue()
+
+    def _take_over(self) -> list[int]:
+        """Give back the claims of workers that crashed (silent heartbeat) or ran past the
+        lease; their ids."""
+        ids = outbox.release(self.db, self.lease, self.silent)
+        for delivery_id in ids:
+            logs.event("delivery_taken_over", level=logging.WARNING, delivery=delivery_id)
+        return ids
+
+    def _start(self) -> None:
+        """On worker start (every consumer thread calls it; the first one acts): stamp this
+        process's heartbeat, keep it beating, and resume what was pending."""
+        with self._starting:
+            if self.worker:
+                return
+            worker = worker_id()
+            SqlReplayStore(self.db).put(outbox.WORKER + worker, now().isoformat())
+            self.worker = worker
+        threading.Thread(target=self._beat, name="heartbeat", daemon=True).start()
+        drop_list_queue(self.huey)
         self.sweep()
-        self.check.schedule(delay=self.config.lease_seconds + 1)
+
+    def _beat(self) -> None:
+        """Four times per SRO_WORKER_SILENT_SECONDS until the consumer stops: stamp the
+        heartbeat, and queue at once what a silent worker had claimed."""
+        while not self._stopped.wait(self.silent.total_seconds() / 4):
+            try:
+                SqlReplayStore(self.db).put(outbox.WORKER + self.worker, now().isoformat())
+                self.enqueue(self._take_over())
+            except Exception as exc:  # the database or the queue is down: try at the next beat
+                logs.event("heartbeat_failed", level=logging.WARNING, error=type(exc).__name__)
 
 
 class QueueNotifier:
@@ -179,10 +251,9 @@ class QueueNotifier:
         self.queue = queue
 
     def deliveries_added(self, ids: Sequence[int]) -> None:
-        """Queue each delivery."""
+        """Queue each delivery that is due (a digest waits for the sweep), first alerts first."""
         try:
-            for delivery_id in ids:
-                self.queue.deliver(delivery_id)
+            self.queue.enqueue(ids)
         except Exception as exc:  # the outbox keeps them; the sweep will find them
             logs.event("enqueue_failed", level=logging.ERROR, error=type(exc).__name__)
 
