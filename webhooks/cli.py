@@ -331,6 +331,7 @@ def send_test(senders, channel: Channel, school: str) -> tuple[bool, str]:
     job = Job(
         id=0,
         key="",  # email: a fresh Message-ID
+        purpose="test",
         medium=channel.medium,
         address=channel.address,
         subject=text,

@@ -31,9 +31,10 @@ class Channel:
 
 
 def channels(school: School) -> list[Channel]:
-    """Every configured office channel of the school, backup contacts last; one per address."""
+    """Every configured office channel of the school, backup contacts last; one per address.
+    A school with an alert phone gets SMS there, never on its main line (often a landline)."""
     fields = (
-        ("office phone", "sms", school.office_phone),
+        ("office phone", "sms", "" if school.alert_phone else school.office_phone),
         ("alert phone", "sms", school.alert_phone),
         ("office email", "email", school.office_email),
         ("telegram chat", "telegram", school.telegram_chat),
