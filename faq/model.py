@@ -24,11 +24,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import sklearn
+from joblib import Parallel, delayed
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -182,10 +184,13 @@ def _temperature(x, labels: list[str]) -> float:
     if folds < 2:
         return 1.0  # a class with one example: nothing to calibrate on
     scores = np.zeros((len(labels), len(classes)))
-    for fit, held in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
-        svm = LinearSVC(C=0.5, random_state=SEED).fit(x[fit], y[fit])
-        coef, _ = _per_class(svm)
-        scores[np.ix_(held, svm.classes_)] = x[held] @ coef.T + _per_class(svm)[1]
+    splits = list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y))
+    fitted = Parallel(n_jobs=2, prefer="threads")(  # liblinear lets go of the GIL
+        delayed(LinearSVC(C=0.5, random_state=SEED).fit)(x[fit], y[fit]) for fit, _ in splits
+    )
+    for (_, held), svm in zip(splits, fitted, strict=True):
+        coef, bias = _per_class(svm)
+        scores[np.ix_(held, svm.classes_)] = x[held] @ coef.T + bias
 
     def log_loss(t: float) -> float:
         z = scores * t
@@ -208,7 +213,9 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
         if e.topic_known and (e.topic in known if e.topic else not e.emergency)
     ]
     labels = [examples[i].topic or OFFTOPIC for i in topical]
-    topic = LinearSVC(C=0.5, random_state=SEED).fit(x[topical], labels)
+    with ThreadPoolExecutor(1) as pool:  # calibration beside the topic model: two cores busy
+        temperature = pool.submit(_temperature, x[topical], labels)
+        topic = LinearSVC(C=0.5, random_state=SEED).fit(x[topical], labels)
     danger = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
     danger.fit(x, [e.emergency for e in examples])
     french = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
@@ -223,7 +230,7 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": [str(c) for c in category.classes_],
-        "temperature": _temperature(x[topical], labels),
+        "temperature": temperature.result(),
     }
     idf = np.concatenate([word.idf_, char.idf_]).astype(np.float32)
     vocab = [{g: int(i) for g, i in v.vocabulary_.items()} for v in (word, char)]
