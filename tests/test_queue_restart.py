@@ -61,6 +61,9 @@ def test_a_worker_killed_mid_delivery_and_restarted_sends_each_alert_once(
         second.wait(10)
     assert len(twilio_rest.to(OFFICE)) == 1
     assert len(mailbox.to(OFFICE_MAIL)) == 1
+    log = (tmp_path / "worker.log").read_text()
+    assert '"event"' in log  # the workers did log (a restart, the takeover, the sends)
+    assert "Traceback" not in log and "washroom" not in log and "5550" not in log  # issue 12
 
 
 def test_alerts_go_through_a_redis_queue(make_runtime, worker_for, redis_url, twilio_rest):
