@@ -394,3 +394,21 @@ def test_the_case_page_shows_the_sms_reply_code_until_the_case_is_resolved(schoo
     assert code in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
     aspen.post(f"/office/cases/{case_id}/resolve", {"confirm": "yes"})
     assert code not in aspen.get(f"/office/cases/{case_id}").get_data(as_text=True)
+
+
+def test_one_address_guessing_many_names_is_slowed_and_no_other_address_is(office_app, monkeypatch):
+    from webhooks.office import auth
+
+    monkeypatch.setattr(auth, "MAX_ADDRESS_FAILURES", 12)
+    attacker = OfficeBrowser(office_app)
+    attacker.client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for n in range(12):
+        assert attacker.login(f"nobody-{n}", "guess").status_code == 401
+    assert attacker.login("someone-new", "guess").status_code == 429
+    assert OfficeBrowser(office_app).login("aspen").status_code == 302  # another address
+    with office_app.app_context():
+        from bot.storage.models import LoginAttempt
+
+        with auth.database().session() as s:
+            buckets = set(s.scalars(select(LoginAttempt.bucket)))
+    assert not any("198.51.100.7" in b for b in buckets)  # addresses are hashed

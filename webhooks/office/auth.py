@@ -31,6 +31,7 @@ from webhooks.office.lockdown import live_lockdowns
 
 bp = Blueprint("auth", __name__)
 MAX_FAILURES = 5  # per username tried, whether or not the account exists, in WINDOW
+MAX_ADDRESS_FAILURES = 100  # per client address (hashed), in WINDOW: guessing across many names
 WINDOW = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=8)  # from sign-in, however active the session is
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))  # same work for unknown users
@@ -120,6 +121,12 @@ def _start_session(s, user: StaffUser) -> str:
     return token
 
 
+def _address_bucket() -> str:
+    """The client's address as a limit bucket, hashed: no address is stored in the clear."""
+    digest = hashlib.sha256((request.remote_addr or "").encode()).hexdigest()[:24]
+    return f"addr:{digest}"
+
+
 def _failures(s, bucket: str) -> int:
     since = now() - WINDOW
     q = select(func.count()).where(LoginAttempt.bucket == bucket, LoginAttempt.at > since)
@@ -131,17 +138,20 @@ def _sign_in(username: str, password: str) -> tuple[str, int]:
     account, or ("", 429) past the limit; failures are recorded, a success clears them.
 
     Each username tried has its own limit, whether or not the account exists: made-up names
-    never lock a real account (not even from the same address), and the answers and the work
-    done are the same for both, so they do not tell which usernames exist."""
-    bucket = f"user:{username.lower()}"
+    never lock a real account, and the answers and the work done are the same for both, so
+    they do not tell which usernames exist. The client's address has a separate, much higher
+    limit, which slows one address trying many names without touching any other address."""
+    bucket, address = f"user:{username.lower()}", _address_bucket()
     with database().session() as s:
         if _failures(s, bucket) >= MAX_FAILURES:
+            return "", 429
+        if _failures(s, address) >= MAX_ADDRESS_FAILURES:
             return "", 429
         user = s.scalar(select(StaffUser).where(StaffUser.username == username))
         right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not (right and user.enabled):
             s.execute(delete(LoginAttempt).where(LoginAttempt.at <= now() - WINDOW))
-            s.add(LoginAttempt(bucket=bucket))
+            s.add_all([LoginAttempt(bucket=bucket), LoginAttempt(bucket=address)])
             return "", 401
         s.execute(delete(LoginAttempt).where(LoginAttempt.bucket == bucket))
         s.add(AuditEntry(username=user.username, school_id=user.school_id, action="login"))
