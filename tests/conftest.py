@@ -21,7 +21,8 @@ PAYLOADS = Path(__file__).parent / "payloads"
 # Words of messages the tests send, and their phone numbers: none may reach a log line.
 LEAKS = re.compile(
     r"\+1403555\d{4}|403[ -]555[ -]0\d{3}|has a gun|with a gun|kill myself|bunch of pills|"
-    r"lot of pills|bus driver|Example Crescent|taking my lunch|selling vapes|knife in the",
+    r"lot of pills|bus driver|about the bus this|Example Crescent|taking my lunch|selling vapes|"
+    r"knife in the",
     re.I,
 )
 

@@ -74,7 +74,9 @@ def open_office(browser, live_url):
     return open_page
 
 
-def report(office_app, sender: str, text: str = "the bus driver was rude to me this morning"):
+def report(
+    office_app, sender: str, text: str = "i need to tell someone about the bus this morning"
+):
     """Open a case through the engine as a student texting the bot; its number."""
     engine = office_app.extensions["sro"].engine
     for line in (text, "yes", "Aspen Ridge", "3"):  # 3: stay anonymous
@@ -118,7 +120,7 @@ def test_a_new_case_appears_without_reload_with_a_beep_and_the_count_in_the_titl
     expect(page.get_by_role("button", name="Sound for new cases: off")).to_have_attribute(
         "aria-pressed", "false"
     )
-    second = report(office_app, "+14035550198", "the bus driver yelled at my friend again")
+    second = report(office_app, "+14035550198", "i need to tell someone about the bus again")
     expect(page.locator("#cases tr.fresh").first).to_contain_text(second, timeout=WITHIN_POLL)
     expect(page).to_have_title("(2) Cases · SRO bot")
     expect(page.get_by_role("status")).to_have_text("2 new cases since this page was opened")
@@ -223,7 +225,7 @@ def test_a_signed_out_queue_page_says_so_instead_of_showing_stale_cases(open_off
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_fits_a_375_pixel_phone(open_office, office_app, schools_db, path):
-    long_text = "the bus driver was rude to me this morning near the gym " + "x" * 120
+    long_text = "i need to tell someone about the bus this morning near the gym " + "x" * 120
     case_id = case_for(schools_db, "aspen-ridge-high-school", text=long_text, urgent=True)
     post_lockdown(office_app)
     page = open_office(viewport=PHONE)
@@ -252,7 +254,7 @@ def test_screenshot_of_the_queue_with_a_new_case_and_a_lockdown(
 
     report(office_app, STUDENT)
     page = open_office(viewport=PHONE if device == "phone" else DESKTOP)
-    report(office_app, "+14035550198", "the bus driver yelled at my friend again")
+    report(office_app, "+14035550198", "i need to tell someone about the bus again")
     post_lockdown(office_app)  # after the report: in a lockdown the bot gives only the notice
     expect(page.locator("#cases tr.fresh")).to_have_count(1, timeout=WITHIN_POLL)
     expect(page.locator(".banner-lockdown")).to_be_visible()

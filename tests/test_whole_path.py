@@ -51,7 +51,7 @@ def test_sms_to_case_to_dashboard_reply_and_back(
 
     mailbox, _ = smtp_server
     worker_for(app.extensions["sro"].runtime)
-    assert "pass your message" in sms(app, "the bus driver was rude to me this morning", 1)
+    assert "pass your message" in sms(app, "i need to tell someone about the bus this morning", 1)
     assert "Which school" in sms(app, "yes", 2)
     assert "1) Share my number" in sms(app, "Aspen Ridge", 3)
     confirm = sms(app, "1", 4)
@@ -69,7 +69,7 @@ def test_sms_to_case_to_dashboard_reply_and_back(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name=number).click()
-    expect(page.get_by_text("the bus driver was rude to me this morning")).to_be_visible()
+    expect(page.get_by_text("i need to tell someone about the bus this morning")).to_be_visible()
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("#status")).to_have_text("acknowledged")
     page.get_by_label("Reply to the sender").fill("Thanks. The SRO will find you at lunch.")
