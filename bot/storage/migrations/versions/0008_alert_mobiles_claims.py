@@ -32,12 +32,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Revert this migration."""
-    with op.batch_alter_table("deliveries") as batch:
-        batch.drop_column("claimed_by")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_index("ix_cases_staff_code")
-        batch.drop_column("staff_code")
-    with op.batch_alter_table("schools") as batch:
-        batch.drop_column("staff_mobiles")
-        batch.drop_column("alert_phone")
+    """Revert this migration. Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): a batch
+    copy of `schools` would have to drop a table other tables' foreign keys point at."""
+    op.drop_column("deliveries", "claimed_by")
+    op.drop_index("ix_cases_staff_code", table_name="cases")
+    op.drop_column("cases", "staff_code")
+    op.drop_column("schools", "staff_mobiles")
+    op.drop_column("schools", "alert_phone")
