@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,3 +54,13 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """docs/screenshots/ when SRO_SCREENSHOTS=1 (to refresh the README's), else a temp dir."""
+    if os.environ.get("SRO_SCREENSHOTS") != "1":
+        return tmp_path
+    folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

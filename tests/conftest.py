@@ -251,7 +251,7 @@ def twilio_api(httpserver) -> TwilioApiStandIn:
     return TwilioApiStandIn(httpserver)
 
 
-from browser_fixtures import browser  # noqa: E402,F401  (headless Chromium)
+from browser_fixtures import browser, screenshot_dir  # noqa: E402,F401  (Chromium, PNGs)
 from escalation_fixtures import (  # noqa: E402,F401  (alert stand-ins and workers)
     alert_env,
     make_runtime,

@@ -176,12 +176,12 @@ class Worker:
     """A real huey consumer on worker threads, for tests (the CLI's `sro-bot worker` runs the
     same consumer in its own process)."""
 
-    def __init__(self, queue) -> None:
+    def __init__(self, queue, workers: int = 2) -> None:
         import signal
 
         self._saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
         self.consumer = queue.huey.create_consumer(
-            workers=2, worker_type="thread", initial_delay=0.02, max_delay=0.1
+            workers=workers, worker_type="thread", initial_delay=0.02, max_delay=0.1
         )
         self.consumer.start()
 

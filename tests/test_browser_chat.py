@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from browser_fixtures import needs_chromium, serve
 
@@ -226,16 +223,6 @@ CONVERSATIONS = {
     "en": ["what happens in a lockdown", "is the sro at school today"],
     "fr": ["c'est quoi un confinement barricadé", "est-ce que l'agent est à l'école aujourd'hui"],
 }
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path) -> Path:
-    """docs/screenshots/ when SRO_SCREENSHOTS=1 (to refresh the README's), else a temp dir."""
-    if os.environ.get("SRO_SCREENSHOTS") != "1":
-        return tmp_path
-    folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

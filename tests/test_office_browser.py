@@ -5,10 +5,8 @@ that fits a phone."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from browser_fixtures import needs_chromium, serve
@@ -234,16 +232,6 @@ def test_every_page_fits_a_375_pixel_phone(open_office, office_app, schools_db, 
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     if path == "/office/":  # the case list is a stack of cards
         assert page.locator("#cases thead").is_hidden()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path) -> Path:
-    """docs/screenshots/ when SRO_SCREENSHOTS=1 (to refresh the README's), else a temp dir."""
-    if os.environ.get("SRO_SCREENSHOTS") != "1":
-        return tmp_path
-    folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])

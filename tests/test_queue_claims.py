@@ -3,12 +3,11 @@ first alerts ahead of reminders on both queues, and no delivery queued twice."""
 
 from __future__ import annotations
 
-import signal
 import time
 from datetime import timedelta
 
 import pytest
-from escalation_fixtures import wait_for
+from escalation_fixtures import Worker, wait_for
 from sqlalchemy import select, update
 from test_queue import OFFICE, new_case, statuses
 from test_queue_restart import kill, start_worker
@@ -93,22 +92,6 @@ def test_a_delivery_not_due_yet_waits_for_the_sweep(make_runtime):
     assert runtime.queue.huey.pending_count() == 0
 
 
-class OneThread:
-    """A consumer with one worker thread, so tasks run strictly in queue order."""
-
-    def __init__(self, queue) -> None:
-        self.saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-        self.consumer = queue.huey.create_consumer(
-            workers=1, worker_type="thread", initial_delay=0.02, max_delay=0.1
-        )
-        self.consumer.start()
-
-    def stop(self) -> None:
-        self.consumer.stop(graceful=True)
-        for sig, handler in self.saved.items():
-            signal.signal(sig, handler)
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_env(request) -> dict[str, str]:
     """The SQLite queue, or a throwaway redis-server (skipped when not installed)."""
@@ -129,7 +112,7 @@ def test_an_alert_queued_after_many_reminders_goes_first(make_runtime, twilio_re
         s.flush()
         s.add(alert)  # queued last
     assert runtime.queue.sweep() == 31
-    worker = OneThread(runtime.queue)
+    worker = Worker(runtime.queue, workers=1)  # tasks strictly in queue order
     try:
         wait_for(lambda: set(statuses(runtime.db)) == {"sent"}, timeout=30)
     finally:
