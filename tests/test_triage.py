@@ -89,6 +89,21 @@ def test_a_place_cancels_nothing():
     )
 
 
+# Figures of speech the floor used to take for danger: the classifier judges them alone.
+FLOOR_FIGURES = [
+    "my hamster stopped eating, is he gonna die?",
+    "im going to die if i have to sing in front of everyone",
+    "je vais mourir de honte si elle lit ma lettre",
+    "dans ma serie le heros met le feu a l'ecole",
+    "in my game the house is on fire and i have to save the cat",
+]
+
+
+@pytest.mark.parametrize("text", FLOOR_FIGURES)
+def test_a_figure_of_speech_is_no_floor_hit(text):
+    assert floor(normalize(text)) == ()
+
+
 @pytest.mark.parametrize("text", EMERGENCIES + TYPED_THIS_WEEK)
 def test_danger_now_is_flagged(engine, text):
     assert engine.assess(text).emergency

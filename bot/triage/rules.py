@@ -60,7 +60,7 @@ _WEAPONS = r"(gun|pistol|handgun|rifle|shotgun|knife|machete|blade|weapon)"
 FLOOR = (
     # self-harm and suicide, said directly
     Rule(SELF_HARM, r"\b(kill|hurt|harm) ?my ?self\b", "i want to kill myself"),
-    Rule(SELF_HARM, r"\b(want|wanna|going|planning|ready) to die\b", "i just want to die"),
+    Rule(SELF_HARM, r"\b(want|wanna|planning|ready) to die\b", "i just want to die"),
     Rule(SELF_HARM, r"\b(i am|im|feeling|feel|been) suicidal\b", "ive been feeling suicidal"),
     Rule(SELF_HARM, r"\b(end|ending|take|taking) my (own )?life\b", "i am going to end my life"),
     Rule(SELF_HARM, r"\bkms\b", "honestly gonna kms"),
@@ -77,7 +77,8 @@ FLOOR = (
     ),
     Rule(
         SELF_HARM,
-        r"\b(je|j) ?(veux|vais|voudrais) (mourir|me tuer|me suicider|en finir)\b",
+        r"\b(je|j) ?(veux|voudrais) (mourir|me tuer|me suicider|en finir)\b|"
+        r"\b(je|j) ?vais (me tuer|me suicider|en finir)\b",
         "je veux me suicider",
     ),
     Rule(
@@ -190,8 +191,9 @@ CANCELS = (
     ),
     Cancel(
         _NOT_SELF_HARM,
-        r"\bin (fortnite|minecraft|roblox|valorant|gta|call of duty|the game|a game|the movie|"
-        r"a movie|the show|the book|a book)\b|\bdans (le|un) (film|jeu|livre)\b",
+        r"\bin (fortnite|minecraft|roblox|valorant|gta|call of duty|the movie|a movie|the show|"
+        r"the book|a book|(the|a|my|our|this) (video )?game)\b|"
+        r"\bdans (le|un|mon|ma|notre|ce) (film|jeu|livre|serie)\b",
         "i got shot in fortnite lol",
     ),
     Cancel(
