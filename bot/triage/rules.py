@@ -87,6 +87,26 @@ FLOOR = (
         "j'ai envie de me suicider",
     ),
     Rule(SELF_HARM, r"\b(je )?pense (au|a) suicide\b", "je pense au suicide"),
+    # self-harm said indirectly: the warning signs of suicide-prevention guides
+    Rule(
+        SELF_HARM,
+        r"\b(nobody|no one|noone) (would|will|is going to) (even )?(notice|care|miss me)\b"
+        r".{0,30}\b(gone|dead|disappeared)\b|\b(better off|be better) without me\b",
+        "nobody would even notice if i was gone",
+    ),
+    Rule(
+        SELF_HARM,
+        r"\bpersonne (ne )?(remarquerait|s apercevrait|s en rendrait compte)\b.{0,30}\b"
+        r"(disparaissais|partais|mourais|n etais plus la)\b|\bmieux sans moi\b",
+        "personne remarquerait si je disparaissais",
+    ),
+    Rule(
+        SELF_HARM,
+        r"\b(won t|wont|will not) be (here|around|alive) (tomorrow|anymore|much longer)\b|"
+        r"\b(this is|its|it is) my (last|final) (text|message)\b|"
+        r"\b(je )?(ne )?serai (plus|pu|pas) la demain\b",
+        "i wont be around much longer",
+    ),
     Rule(
         SELF_HARM,
         r"\b(veut|va|voulait|menace de) (se suicider|se tuer|mourir)\b",
