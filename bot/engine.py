@@ -35,6 +35,9 @@ NOT_SURE_BELOW = 0.30  # the best topic's probability under this: "not sure"
 CLARIFY_BELOW = 0.55  # best under this and the second at least CLARIFY_SECOND: "did you mean"
 CLARIFY_SECOND = 0.25
 SURELY_OFFTOPIC = 0.75  # off-topic this sure: no offer to pass it on to the office
+# A disclosure of abuse answered as something else (drinking, school rules) costs most: abuse
+# among the two best topics at this probability or more is the answer.
+DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
 MENU_TOPICS = (
     "sro-role",
     "sro-presence",
@@ -105,6 +108,11 @@ STATUS_WITH_CODE = re.compile(
     r"^\s*(status|statut|case|dossier)\b.*\b[a-z0-9]{4}-?[a-z0-9]{4}\b", re.I
 )
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
+
+def disclosure(analysis: Analysis) -> bool:
+    """Abuse is one of the two best topics and likely enough to answer it first."""
+    return any(t == DISCLOSURE_TOPIC and p >= DISCLOSURE_AT for t, p in analysis.topics[:2])
 
 
 class Engine:
@@ -301,6 +309,8 @@ class Engine:
 
     def _match(self, analysis: Analysis, state: ConversationState, channel: str):
         (best, p), (second, q) = analysis.topics[:2]
+        if disclosure(analysis):
+            return self._answer(DISCLOSURE_TOPIC, max(p, q), state, channel)
         if best == OFFTOPIC or p < NOT_SURE_BELOW:
             reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=p)
             return reply, replace(state, pending_choices=())

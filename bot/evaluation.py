@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine import NOT_SURE_BELOW
+from bot.engine import DISCLOSURE_TOPIC, NOT_SURE_BELOW, disclosure
 from bot.triage import triage
 from faq.corpus import Example
 from faq.model import OFFTOPIC, Analysis
@@ -30,6 +30,8 @@ def decide(example: Example, analysis: Analysis) -> Decision:
     verdict = triage(example.text, analysis)
     best, p = analysis.topics[0]
     topic = None if best == OFFTOPIC or p < NOT_SURE_BELOW else best
+    if disclosure(analysis):
+        topic = DISCLOSURE_TOPIC
     return Decision(topic, verdict.emergency, verdict.caution)
 
 

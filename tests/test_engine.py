@@ -217,3 +217,33 @@ def test_a_menu_is_forgotten_after_the_configured_minutes(knowledge_base):
     engine.handle(Message("web", "m1", "menu", start + timedelta(minutes=5)))
     (late,) = engine.handle(Message("web", "m1", "2", start + timedelta(minutes=11)))
     assert late.topic is None and "not sure" in late.text
+
+
+class _Fixed:
+    """Models that say the same thing of every message (the decision under test, not the model)."""
+
+    def __init__(self, analysis):
+        self.analysis = analysis
+
+    def analyze(self, text):
+        return self.analysis
+
+
+@pytest.mark.parametrize(
+    ("topics", "answered"),
+    [
+        ((("drugs-alcohol", 0.56), ("abuse", 0.42)), "abuse"),  # a disclosure beside a question
+        ((("_offtopic", 0.50), ("abuse", 0.40)), "abuse"),
+        ((("drugs-alcohol", 0.70), ("abuse", 0.20)), "drugs-alcohol"),  # abuse too unlikely
+        ((("drugs-alcohol", 0.60), ("bullying", 0.30), ("abuse", 0.09)), "drugs-alcohol"),
+    ],
+)
+def test_abuse_among_the_two_best_topics_is_answered_first(knowledge_base, topics, answered):
+    from bot.evaluation import decide
+    from faq.corpus import Example
+    from faq.model import Analysis
+
+    analysis = Analysis(topics, danger=0.0, categories=())
+    engine = Engine(knowledge_base, models=_Fixed(analysis))
+    assert ask(engine, "a message").topic == answered
+    assert decide(Example("a message", "en", None, False), analysis).topic == answered
