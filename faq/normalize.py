@@ -115,9 +115,24 @@ def _squeeze(word: str) -> str:
     return re.sub(r"(.)\1{2,}", r"\1\1", word)
 
 
+# French words that "y" and "n" stand before, where they are French ("il y a", "n'est"), not
+# texting for "why" and "and".
+_FRENCH_AFTER_Y = frozenset("a avait aura aurait en est etait va vais aller allait".split())
+
+
+def _expand(word: str, following: str) -> str:
+    """The plain word for a shorthand one, leaving French "y" and elided "n" alone."""
+    if word == "y" and following in _FRENCH_AFTER_Y:
+        return word
+    if word == "n" and following[:1] in tuple("aeiouyh"):
+        return word
+    return SHORTHAND.get(word, word)
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Lowercase, strip accents, punctuation and emoji, expand shorthand and police slang."""
     text = _PHRASE_RE.sub(lambda m: SHORTHAND[m.group(1)], _clean(text)).replace("-", " ")
-    words = [SHORTHAND.get(w, w) for w in (_squeeze(w) for w in text.split())]
-    return " ".join(words)
+    words = [_squeeze(w) for w in text.split()]
+    following = [*words[1:], ""]
+    return " ".join(_expand(word, following[i]) for i, word in enumerate(words))

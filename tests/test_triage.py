@@ -99,7 +99,11 @@ FLOOR_FIGURES = [
 ]
 
 
-@pytest.mark.parametrize("text", FLOOR_FIGURES)
+# Said with a negation, the words of a self-harm rule are no floor hit (the classifier judges).
+FLOOR_NEGATIONS = ["i dont want to die, i just want to feel better", "j'ai pas envie de mourir"]
+
+
+@pytest.mark.parametrize("text", FLOOR_FIGURES + FLOOR_NEGATIONS)
 def test_a_figure_of_speech_is_no_floor_hit(text):
     assert floor(normalize(text)) == ()
 

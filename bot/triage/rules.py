@@ -60,7 +60,11 @@ _WEAPONS = r"(gun|pistol|handgun|rifle|shotgun|knife|machete|blade|weapon)"
 FLOOR = (
     # self-harm and suicide, said directly
     Rule(SELF_HARM, r"\b(kill|hurt|harm) ?my ?self\b", "i want to kill myself"),
-    Rule(SELF_HARM, r"\b(want|wanna|planning|ready) to die\b", "i just want to die"),
+    Rule(
+        SELF_HARM,
+        r"(?<!not )(?<!never )\b(want|wanna|planning|ready) to die\b",
+        "i just want to die",
+    ),
     Rule(SELF_HARM, r"\b(i am|im|feeling|feel|been) suicidal\b", "ive been feeling suicidal"),
     Rule(SELF_HARM, r"\b(end|ending|take|taking) my (own )?life\b", "i am going to end my life"),
     Rule(SELF_HARM, r"\bkms\b", "honestly gonna kms"),
@@ -83,7 +87,8 @@ FLOOR = (
     ),
     Rule(
         SELF_HARM,
-        r"\b(envie de|pense a|penser a) (me suicider|mourir|me tuer)\b|\bme suicider\b",
+        r"(?<!pas )(?<!plus )(?<!pu )\b(envie de|pense a|penser a) (me suicider|mourir|me tuer)\b"
+        r"|\bme suicider\b",
         "j'ai envie de me suicider",
     ),
     Rule(SELF_HARM, r"\b(je )?pense (au|a) suicide\b", "je pense au suicide"),
