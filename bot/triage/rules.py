@@ -107,8 +107,8 @@ FLOOR = (
     ),
     Rule(
         SELF_HARM,
-        r"\b(won t|wont|will not) be (here|around|alive) (tomorrow|anymore|much longer)\b|"
-        r"\b(this is|its|it is) my (last|final) (text|message)\b|"
+        r"\bwill not be (here|around|alive) (tomorrow|anymore|much longer)\b|"
+        r"\b(this is|it is) my (last|final) (text|message)\b|"
         r"\b(je )?(ne )?serai (plus|pu|pas) la demain\b",
         "i wont be around much longer",
     ),
