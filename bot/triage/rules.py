@@ -92,6 +92,13 @@ FLOOR = (
         "j'ai envie de me suicider",
     ),
     Rule(SELF_HARM, r"\b(je )?pense (au|a) suicide\b", "je pense au suicide"),
+    Rule(  # the French "hurt myself" said as intent or as happening ("me couper les cheveux" is not)
+        SELF_HARM,
+        r"(\b(je|j) ?(veux|vais|voudrais)|(?<!pas )(?<!plus )(?<!pu )\benvie de|\ben train de|"
+        r"\bviens de) me (faire du mal|blesser|mutiler|scarifier|couper)\b"
+        r"(?! (les|la|le|l|une|un|des|du|mes|ma|mon|au|aux|a|en)\b)",
+        "j'ai envie de me faire du mal ce soir",
+    ),
     # self-harm said indirectly: the warning signs of suicide-prevention guides
     Rule(
         SELF_HARM,
