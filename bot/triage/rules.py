@@ -206,14 +206,20 @@ CANCELS = (
         r"\b(yesterday|hier|la semaine derniere|le mois dernier|l an(nee)? derniere?|"
         r"il y a (quelques|deux|trois|\d+) (jours|semaines|mois|ans)|(c est|c etait) eteint|"
         r"l an passe|le mois passe|la semaine passee|l ete passe|"
-        r"nobody (was|got) hurt|personne n a ete blesse)\b",
+        r"nobody (was|got) hurt|personne (n )?(a ete|est) blessee?)\b",
         "quelqu'un a mis le feu a une poubelle hier, c'est eteint",
     ),
     Cancel(
         _NOT_SELF_HARM,
-        r"\b(i read|read (about|that)|(in|on) the news|news (story|article)|an article|"
+        r"\b(i read|read (about|that)|the news|news (story|article)|an article|"
         r"j ai lu|aux nouvelles|dans les nouvelles)\b",
         "i read about teens overdosing on fake pills",
+    ),
+    Cancel(  # a question about what happens when a student says it, not a student saying it
+        EVERY,
+        r"\b(si (un|une) (eleve|enfant|jeune|ado|etudiante?)|"
+        r"if a (student|kid|child|teen|youth) (texts|writes|says|tells|messages))\b",
+        "si un eleve ecrit au bot qu'il veut se suicider, qui est averti?",
     ),
     Cancel(
         frozenset({SELF_HARM}),
