@@ -98,12 +98,20 @@ FLOOR_FIGURES = [
     "in my game the house is on fire and i have to save the cat",
 ]
 
+# Near twins of the self-harm rules' words that say something else.
+FLOOR_NEAR_TWINS = [
+    "je vais me couper les cheveux demain",
+    "j'ai peur de me blesser au genou au hockey",
+    "it would be better if i was here tomorrow for the test",
+    "ce serait mieux si je suis pas la demain pour le test",
+]
+
 
 # Said with a negation, the words of a self-harm rule are no floor hit (the classifier judges).
 FLOOR_NEGATIONS = ["i dont want to die, i just want to feel better", "j'ai pas envie de mourir"]
 
 
-@pytest.mark.parametrize("text", FLOOR_FIGURES + FLOOR_NEGATIONS)
+@pytest.mark.parametrize("text", FLOOR_FIGURES + FLOOR_NEGATIONS + FLOOR_NEAR_TWINS)
 def test_a_figure_of_speech_is_no_floor_hit(text):
     assert floor(normalize(text)) == ()
 

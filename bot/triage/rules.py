@@ -103,13 +103,18 @@ FLOOR = (
     Rule(
         SELF_HARM,
         r"\b(nobody|no one|noone) (would|will|is going to) (even )?(notice|care|miss me)\b"
-        r".{0,30}\b(gone|dead|disappeared)\b|\b(better off|be better) without me\b",
+        r".{0,30}\b(gone|dead|disappeared)\b|\b(better off|be better) without me\b|"
+        r"\b(better (off|for (everyone|everybody|them|my family))|(everyone|everybody|they) "
+        r"(would|will) be better) if i (was|were|am) (not (here|around)|gone|dead)\b",
         "nobody would even notice if i was gone",
     ),
     Rule(
         SELF_HARM,
         r"\bpersonne (ne )?(remarquerait|s apercevrait|s en rendrait compte)\b.{0,30}\b"
-        r"(disparaissais|partais|mourais|n etais plus la)\b|\bmieux sans moi\b",
+        r"(disparaissais|partais|mourais|n etais plus la)\b|\bmieux sans moi\b|"
+        r"\bmieux (pour (tout le monde|tous|ma famille|eux) )?si (je|j) ?(suis|serais|etais) "
+        r"(plus|pu) la\b|\bmieux pour (tout le monde|tous|ma famille|eux) si (je|j) ?(suis|etais) "
+        r"pas la\b",
         "personne remarquerait si je disparaissais",
     ),
     Rule(
