@@ -66,6 +66,15 @@ FLOOR = (
         "i just want to die",
     ),
     Rule(SELF_HARM, r"\b(i am|im|feeling|feel|been) suicidal\b", "ive been feeling suicidal"),
+    Rule(
+        SELF_HARM,
+        r"\b(do not|dont|never|not) (want|wanna) (to )?(live|be alive|exist)\b"
+        r"(?! (in|with|at|near|here|there|without|on|by|alone|next)\b)|"
+        r"\b(do not|dont|never|not) (want|wanna) (to )?wake up\b(?! (early|at|for|before|in)\b)|"
+        r"(\b(je|j) ?(veux|voudrais) (plus|pu|pas)|\b(plus|pu|pas) envie de) vivre\b"
+        r"(?! (sans|a|au|en|avec|ici|la|chez|seule?)\b)",
+        "i dont want to live anymore",
+    ),
     Rule(SELF_HARM, r"\b(end|ending|take|taking) my (own )?life\b", "i am going to end my life"),
     Rule(SELF_HARM, r"\bkms\b", "honestly gonna kms"),
     Rule(
@@ -202,7 +211,8 @@ _NOT_SELF_HARM = EVERY - {SELF_HARM}
 CANCELS = (
     Cancel(
         EVERY,
-        r"\b(last (week|month|year|summer)|(weeks|months|years) ago|when i was (little|younger)|"
+        r"\b(last (week|month|year|summer|winter|spring|fall|semester)|(weeks|months|years) ago|"
+        r"when i was (little|younger)|"
         r"used to)\b",
         "my uncle overdosed last year",
     ),
