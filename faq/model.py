@@ -186,7 +186,7 @@ def _temperature(x, labels: list[str]) -> float:
     """The softmax temperature that makes cross-validated SVM scores the best probabilities."""
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
-    folds = min(2, int(np.bincount(y).min()))  # 3 folds moved it one grid step for twice the time
+    folds = min(2, int(np.bincount(y).min()))  # 3: the same or one grid step off, twice the time
     if folds < 2:
         return 1.0  # a class with one example: nothing to calibrate on
     scores = np.zeros((len(labels), len(classes)))

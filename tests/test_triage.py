@@ -104,6 +104,9 @@ FLOOR_NEAR_TWINS = [
     "j'ai peur de me blesser au genou au hockey",
     "it would be better if i was here tomorrow for the test",
     "ce serait mieux si je suis pas la demain pour le test",
+    "i dont want to live in calgary anymore, can i change schools",
+    "je veux pu vivre sans pizza mdr",
+    "i dont want to wake up early for the drill tomorrow",
 ]
 
 
