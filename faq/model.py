@@ -141,15 +141,22 @@ class Models:
         return cls(meta.pop("vocab"), idf, weights, bias, meta)
 
 
-# Replies to the bot's own prompts and greetings (menu digits, yes/no, commands): on their own
-# they are neither danger nor a question about any topic.
+# Replies to the bot's own prompts, greetings and the words that end a chat (menu digits, yes/no,
+# commands, "thx bye"): on their own they are neither danger nor a question about any topic. The
+# corpus says "bye" mostly in farewells before suicide, so without these the danger model took a
+# plain "thanks bye" for one.
 PROMPT_REPLIES = {
     "en": (
         *(str(n) for n in range(1, 13)),
         *"yes no ok okay sure nope yep menu help more stop start status info".split(),
-        *"hi hello hey thanks".split(),
+        *"hi hello hey thanks bye cya ttyl".split(),
+        *("ok bye", "thanks bye", "thx bye", "bye bye", "see you", "ok thanks bye"),
+        "have a good day",
     ),
-    "fr": tuple("oui non merci aide plus bonjour salut allo sujets statut".split()),
+    "fr": (
+        *"oui non merci aide plus bonjour salut allo sujets statut bye".split(),
+        *("au revoir", "merci bye", "merci au revoir", "ok bye", "bonne journee", "bonne soiree"),
+    ),
 }
 
 

@@ -110,6 +110,11 @@ FLOOR_NEAR_TWINS = [
 ]
 
 
+def test_a_last_message_is_a_floor_hit_in_both_languages():
+    for text in ("this is my last message to anyone", "c'est mon dernier message, bye"):
+        assert floor(normalize(text)) == ("self-harm",)
+
+
 # Said with a negation, the words of a self-harm rule are no floor hit (the classifier judges).
 FLOOR_NEGATIONS = ["i dont want to die, i just want to feel better", "j'ai pas envie de mourir"]
 
@@ -180,6 +185,6 @@ def test_an_overdose_always_carries_the_crisis_lines(engine):
 
 
 def test_thanks_is_not_a_caution(engine):
-    for text in ("thanks", "ty", "merci"):
+    for text in ("thanks", "ty", "merci", "thx bye", "ok thanks, bye", "merci bye"):
         reply = engine.handle(Message("sms", "+15550003", text))[0]
         assert not reply.caution and not reply.emergency

@@ -130,6 +130,7 @@ FLOOR = (
         SELF_HARM,
         r"\bwill not be (here|around|alive) (tomorrow|anymore|much longer)\b|"
         r"\b(this is|it is) my (last|final) (text|message)\b|"
+        r"\b(c est|voici|ce sera) mon (dernier|ultime) (message|texto|texte|msg)\b|"
         r"\b(je )?(ne )?serai (plus|pu|pas) la demain\b",
         "i wont be around much longer",
     ),
