@@ -24,7 +24,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import numpy as np
 import sklearn
 from joblib import Parallel, delayed
 from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
@@ -64,10 +63,33 @@ class Analysis:
     french: float = 0.5  # probability that the message is in French (else English)
 
 
-def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-    char = TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-    return word, char
+# Word uni- and bigrams, and character 2-5 grams (a gram may span two words; those seen in one
+# message only are dropped). The character grams are counted in two parts, side by side.
+WORDS = {"ngram_range": (1, 2)}
+CHARS = {"analyzer": "char", "ngram_range": (2, 5)}
+CHAR_PARTS = ({**CHARS, "ngram_range": (4, 5)}, {**CHARS, "ngram_range": (2, 3)})
+
+
+def _count(texts: list[str], options: dict, min_df: int) -> tuple:
+    counter = CountVectorizer(**options, min_df=min_df)
+    return counter.fit_transform(texts), counter.vocabulary_
+
+
+def _features(texts: list[str]) -> tuple:
+    """TF-IDF (sublinear, each block L2-normalized) of words and characters, with the
+    vocabularies and idf weights, counted in two worker processes."""
+    (long, long_vocab), (short, short_vocab), (words, word_vocab) = Parallel(n_jobs=2)(
+        delayed(_count)(texts, options, min_df)
+        for options, min_df in ((CHAR_PARTS[0], 2), (CHAR_PARTS[1], 2), (WORDS, 1))
+    )
+    char_vocab = {**long_vocab, **{g: i + len(long_vocab) for g, i in short_vocab.items()}}
+    blocks, idf = [], []
+    for counts in (words, hstack([long, short]).tocsr()):
+        tfidf = TfidfTransformer(sublinear_tf=True)
+        blocks.append(tfidf.fit_transform(counts))
+        idf.append(tfidf.idf_)
+    vocab = [{g: int(i) for g, i in v.items()} for v in (word_vocab, char_vocab)]
+    return hstack(blocks).tocsr(), vocab, np.concatenate(idf).astype(np.float32)
 
 
 class Models:
@@ -79,8 +101,7 @@ class Models:
         self.topics = meta["topics"]
         self.categories = meta["categories"]
         self.temperature = meta["temperature"]
-        word, char = _vectorizers()
-        self._analyzers = [word.build_analyzer(), char.build_analyzer()]
+        self._analyzers = [CountVectorizer(**o).build_analyzer() for o in (WORDS, CHARS)]
 
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and TF-IDF values (each vectorizer L2-normalized), as sklearn makes."""
@@ -189,21 +210,21 @@ def _per_class(svm: LinearSVC) -> tuple[np.ndarray, np.ndarray]:
     return svm.coef_, svm.intercept_
 
 
-def _temperature(x, labels: list[str]) -> float:
+def _fit(model, x, y):
+    return model.fit(x, y)
+
+
+def _held_out_scores(x, y: np.ndarray, fit: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Scores (held rows x classes) of an SVM fitted on the other fold."""
+    svm = _svm().fit(x[fit], y[fit])
+    coef, bias = _per_class(svm)
+    scores = np.zeros((len(held), int(y.max()) + 1))
+    scores[:, svm.classes_] = x[held] @ coef.T + bias
+    return scores
+
+
+def _temperature(scores: np.ndarray, y: np.ndarray) -> float:
     """The softmax temperature that makes cross-validated SVM scores the best probabilities."""
-    classes = sorted(set(labels))
-    y = np.array([classes.index(label) for label in labels])
-    folds = min(2, int(np.bincount(y).min()))  # 3: the same or one grid step off, twice the time
-    if folds < 2:
-        return 1.0  # a class with one example: nothing to calibrate on
-    scores = np.zeros((len(labels), len(classes)))
-    splits = list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y))
-    fitted = Parallel(n_jobs=2, prefer="threads")(  # liblinear lets go of the GIL
-        delayed(_svm().fit)(x[fit], y[fit]) for fit, _ in splits
-    )
-    for (_, held), svm in zip(splits, fitted, strict=True):
-        coef, bias = _per_class(svm)
-        scores[np.ix_(held, svm.classes_)] = x[held] @ coef.T + bias
 
     def log_loss(t: float) -> float:
         z = scores * t
@@ -213,23 +234,53 @@ def _temperature(x, labels: list[str]) -> float:
     return float(min(TEMPERATURES, key=log_loss))
 
 
-def _fit_others(x, examples: Sequence[Example], kinds: list[int]):
-    """The danger and language regressions and the SVM ranking the kinds of danger."""
-    danger = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
-    danger.fit(x, [e.emergency for e in examples])
-    french = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-    french.fit(x, [e.lang == "fr" for e in examples])
-    category = _svm()  # only its ranking of kinds is used
-    category.fit(x[kinds], [examples[i].category for i in kinds])
-    return danger, french, category
+def _folds(labels: list[str]) -> tuple[np.ndarray, list]:
+    """Class numbers and two stratified folds to calibrate on (none when a class has one
+    example: nothing to calibrate on). Three folds give the same temperature or one grid step
+    off, in twice the time."""
+    classes = sorted(set(labels))
+    y = np.array([classes.index(label) for label in labels])
+    if np.bincount(y).min() < 2:
+        return y, []
+    return y, list(StratifiedKFold(2, shuffle=True, random_state=SEED).split(y, y))
+
+
+def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[str]):
+    """Every model, fitted in two worker processes, longest first. Processes, not threads:
+    liblinear draws from one random generator per process, so SVMs fitted side by side in
+    threads would not come out the same twice."""
+    kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
+    x_topical = x[topical]
+    y, folds = _folds(labels)
+    jobs = [
+        delayed(_fit)(_svm(), x_topical, labels),
+        *(delayed(_held_out_scores)(x_topical, y, fit, held) for fit, held in folds),
+        delayed(_fit)(
+            LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000),
+            x,
+            [e.emergency for e in examples],
+        ),
+        delayed(_fit)(
+            LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000),
+            x,
+            [e.lang == "fr" for e in examples],
+        ),
+        delayed(_fit)(_svm(), x[kinds], [examples[i].category for i in kinds]),  # its ranking
+    ]
+    topic, *held_scores, danger, french, category = Parallel(n_jobs=2)(jobs)
+    temperature = 1.0
+    if held_scores:
+        scores = np.zeros((len(labels), int(y.max()) + 1))
+        for (_, held), part in zip(folds, held_scores, strict=True):
+            scores[held] = part
+        temperature = _temperature(scores, y)
+    return topic, temperature, danger, french, category
 
 
 def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> Models:
     """Fit the features and the three classifiers on examples; with topics, examples of other
     topics train only the danger classifier (a knowledge base without those topics)."""
-    word, char = _vectorizers()
-    norm = [_text(e.text) for e in examples]
-    x = hstack([word.fit_transform(norm), char.fit_transform(norm)]).tocsr()
+    x, vocab, idf = _features([_text(e.text) for e in examples])
     known = set(topics) if topics is not None else {e.topic for e in examples}
     topical = [
         i
@@ -237,11 +288,7 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
         if e.topic_known and (e.topic in known if e.topic else not e.emergency)
     ]
     labels = [examples[i].topic or OFFTOPIC for i in topical]
-    kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
-    with ThreadPoolExecutor(1) as pool:  # calibration beside the topic model: two cores busy
-        temperature = pool.submit(_temperature, x[topical], labels)
-        topic = _svm().fit(x[topical], labels)
-    danger, french, category = _fit_others(x, examples, kinds)
+    topic, temperature, danger, french, category = _fit_all(x, examples, topical, labels)
     topic_coef, topic_bias = _per_class(topic)
     kind_coef, kind_bias = _per_class(category)
     weights = np.hstack([topic_coef.T, danger.coef_.T, french.coef_.T, kind_coef.T])
@@ -249,10 +296,8 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": [str(c) for c in category.classes_],
-        "temperature": temperature.result(),
+        "temperature": temperature,
     }
-    idf = np.concatenate([word.idf_, char.idf_]).astype(np.float32)
-    vocab = [{g: int(i) for g, i in v.vocabulary_.items()} for v in (word, char)]
     return Models(vocab, idf, weights.astype(np.float32), bias.astype(np.float32), meta)
 
 
@@ -292,7 +337,7 @@ def load_or_train(
 
 
 def _train_and_keep(kb: KnowledgeBase, path: Path, corpus_dir: Path, say) -> Models:
-    say("sro-bot: training the language models (first start only; about 25 s on two cores)...")
+    say("sro-bot: training the language models (first start only; about 20 s on two cores)...")
     started = time.perf_counter()
     known = (*read_topic_ids(), *kb.topic_ids)
     models = train(read_corpus(known, corpus_dir) + kb_examples(kb), kb.topic_ids)

@@ -80,6 +80,8 @@ _DASH_ALONE = re.compile(r"(?<![a-z0-9])-|-(?![a-z0-9])")
 
 def strip_accents(text: str) -> str:
     """Remove combining accents: "rôle" becomes "role"."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -102,17 +104,16 @@ _DANGER_EMOJI_RE = re.compile("|".join(_DANGER_EMOJI))
 
 
 def _clean(text: str) -> str:
-    text = _LAUGHING.sub(" lol ", text)
-    text = _DANGER_EMOJI_RE.sub(lambda m: _DANGER_EMOJI[m.group()], text)
+    if not text.isascii():
+        text = _LAUGHING.sub(" lol ", text)
+        text = _DANGER_EMOJI_RE.sub(lambda m: _DANGER_EMOJI[m.group()], text)
     text = _ELISION.sub(r"\1 ", strip_accents(text.lower())).translate(_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
     text = _DASH_ALONE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
-def _squeeze(word: str) -> str:
-    """Collapse letters repeated three or more times: "sooooo" becomes "soo"."""
-    return re.sub(r"(.)\1{2,}", r"\1\1", word)
+_REPEATED = re.compile(r"(.)\1{2,}")  # "sooooo" becomes "soo"
 
 
 # French words that "y" and "n" stand before, where they are French ("il y a", "n'est"), not
@@ -133,6 +134,6 @@ def _expand(word: str, following: str) -> str:
 def normalize(text: str) -> str:
     """Lowercase, strip accents, punctuation and emoji, expand shorthand and police slang."""
     text = _PHRASE_RE.sub(lambda m: SHORTHAND[m.group(1)], _clean(text)).replace("-", " ")
-    words = [_squeeze(w) for w in text.split()]
+    words = _REPEATED.sub(r"\1\1", text).split()
     following = [*words[1:], ""]
     return " ".join(_expand(word, following[i]) for i, word in enumerate(words))

@@ -1,0 +1,40 @@
+"""Training: deterministic, and the saved models answer as the trained ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faq.corpus import read_corpus
+from faq.loader import load, read_topic_ids
+from faq.model import Models, kb_examples, train
+
+
+@pytest.fixture(scope="module")
+def examples():
+    """A fifth of the corpus and the knowledge base's phrasings: every topic, every kind of
+    danger, trained in a few seconds."""
+    kb = load()
+    corpus = read_corpus((*read_topic_ids(), *kb.topic_ids))
+    return corpus[::5] + kb_examples(kb), kb.topic_ids
+
+
+@pytest.fixture(scope="module")
+def models(examples):
+    return train(*examples)
+
+
+def test_training_twice_gives_the_same_models(examples, models):
+    first, second = models, train(*examples)
+    assert first.meta == second.meta
+    assert first.vocab == second.vocab
+    for name in ("idf", "weights", "bias"):
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
+def test_saved_models_answer_as_the_trained_ones(models, tmp_path):
+    models.save(tmp_path / "models")
+    read = Models.read(tmp_path / "models")
+    assert read is not None
+    for text in ("is the officer in today", "il y a un gars avec un couteau", "thx bye"):
+        assert read.analyze(text) == models.analyze(text)
