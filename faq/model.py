@@ -5,7 +5,8 @@ trained with scikit-learn from the labelled corpus and the knowledge base's phra
 Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
 (a gram may span two words) feeds linear SVMs for topics (probabilities from a softmax whose
 temperature is fitted on cross-validated scores) and for the kinds of danger (only their ranking
-is used), and logistic regressions for danger and the language. Training is deterministic.
+is used), and logistic regressions for danger (on features scaled by naive Bayes ratios) and the
+language. Training is deterministic.
 Every model is linear, so what is kept is plain data: vocabularies, idf weights and one weight
 matrix, in a local cache named by the hash of everything it was trained from (corpus, knowledge
 base, topic list, this code, scikit-learn's version). Nothing is unpickled; answering a message
@@ -41,7 +42,7 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
-MODEL_VERSION = "7"  # change when features or training change
+MODEL_VERSION = "8"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -214,6 +215,24 @@ def _fit(model, x, y):
     return model.fit(x, y)
 
 
+def _fit_danger(x, emergency: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and bias of the danger regression, fitted on features scaled by how much more
+    often each appears in emergencies than in other messages or the reverse (the absolute
+    naive Bayes log-count ratio, as in Wang and Manning's NBSVM, 2012). The scale is folded into
+    the weights: answering costs nothing more."""
+    y = np.asarray(emergency)
+    seen = x.copy()
+    seen.data[:] = 1.0
+    ratio = np.zeros(x.shape[1])
+    for rows, sign in ((y, 1.0), (~y, -1.0)):
+        counts = 1.0 + np.asarray(seen[rows].sum(axis=0)).ravel()
+        ratio += sign * np.log(counts / counts.sum())
+    ratio = np.abs(ratio)
+    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000)
+    model.fit(x.multiply(ratio).tocsr(), y)
+    return model.coef_ * ratio, model.intercept_
+
+
 def _held_out_scores(x, y: np.ndarray, fit: np.ndarray, held: np.ndarray) -> np.ndarray:
     """Scores (held rows x classes) of an SVM fitted on the other fold."""
     svm = _svm().fit(x[fit], y[fit])
@@ -255,11 +274,7 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
     jobs = [
         delayed(_fit)(_svm(), x_topical, labels),
         *(delayed(_held_out_scores)(x_topical, y, fit, held) for fit, held in folds),
-        delayed(_fit)(
-            LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000),
-            x,
-            [e.emergency for e in examples],
-        ),
+        delayed(_fit_danger)(x, [e.emergency for e in examples]),
         delayed(_fit)(
             LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000),
             x,
@@ -291,8 +306,9 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     topic, temperature, danger, french, category = _fit_all(x, examples, topical, labels)
     topic_coef, topic_bias = _per_class(topic)
     kind_coef, kind_bias = _per_class(category)
-    weights = np.hstack([topic_coef.T, danger.coef_.T, french.coef_.T, kind_coef.T])
-    bias = np.concatenate([topic_bias, danger.intercept_, french.intercept_, kind_bias])
+    (danger_coef, danger_bias) = danger
+    weights = np.hstack([topic_coef.T, danger_coef.T, french.coef_.T, kind_coef.T])
+    bias = np.concatenate([topic_bias, danger_bias, french.intercept_, kind_bias])
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": [str(c) for c in category.classes_],
