@@ -234,7 +234,7 @@ def _fit_danger(x, emergency: list[bool]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _held_out_scores(x, y: np.ndarray, fit: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """Scores (held rows x classes) of an SVM fitted on the other fold."""
+    """Scores (held rows x classes) of an SVM fitted on the other rows."""
     svm = _svm().fit(x[fit], y[fit])
     coef, bias = _per_class(svm)
     scores = np.zeros((len(held), int(y.max()) + 1))
@@ -243,7 +243,7 @@ def _held_out_scores(x, y: np.ndarray, fit: np.ndarray, held: np.ndarray) -> np.
 
 
 def _temperature(scores: np.ndarray, y: np.ndarray) -> float:
-    """The softmax temperature that makes cross-validated SVM scores the best probabilities."""
+    """The softmax temperature that makes held-out SVM scores the best probabilities."""
 
     def log_loss(t: float) -> float:
         z = scores * t
@@ -253,15 +253,16 @@ def _temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return float(min(TEMPERATURES, key=log_loss))
 
 
-def _folds(labels: list[str]) -> tuple[np.ndarray, list]:
-    """Class numbers and two stratified folds to calibrate on (none when a class has one
-    example: nothing to calibrate on). Three folds give the same temperature or one grid step
-    off, in twice the time."""
+def _calibration_split(labels: list[str]) -> tuple[np.ndarray, tuple | None]:
+    """Class numbers, and the topical examples split in two halves (stratified): an SVM
+    fitted on one scores the other, to calibrate on. None when a class has one example: nothing
+    to calibrate on. Scoring both halves (2 folds) gives the same temperature in twice the
+    time."""
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
     if np.bincount(y).min() < 2:
-        return y, []
-    return y, list(StratifiedKFold(2, shuffle=True, random_state=SEED).split(y, y))
+        return y, None
+    return y, next(StratifiedKFold(2, shuffle=True, random_state=SEED).split(y, y))
 
 
 def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[str]):
@@ -270,10 +271,9 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
     threads would not come out the same twice."""
     kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
     x_topical = x[topical]
-    y, folds = _folds(labels)
+    y, split = _calibration_split(labels)
     jobs = [
         delayed(_fit)(_svm(), x_topical, labels),
-        *(delayed(_held_out_scores)(x_topical, y, fit, held) for fit, held in folds),
         delayed(_fit_danger)(x, [e.emergency for e in examples]),
         delayed(_fit)(
             LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000),
@@ -282,13 +282,10 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
         ),
         delayed(_fit)(_svm(), x[kinds], [examples[i].category for i in kinds]),  # its ranking
     ]
-    topic, *held_scores, danger, french, category = Parallel(n_jobs=2)(jobs)
-    temperature = 1.0
-    if held_scores:
-        scores = np.zeros((len(labels), int(y.max()) + 1))
-        for (_, held), part in zip(folds, held_scores, strict=True):
-            scores[held] = part
-        temperature = _temperature(scores, y)
+    if split is not None:
+        jobs.insert(1, delayed(_held_out_scores)(x_topical, y, *split))
+    topic, *held_out, danger, french, category = Parallel(n_jobs=2)(jobs)
+    temperature = _temperature(held_out[0], y[split[1]]) if split is not None else 1.0
     return topic, temperature, danger, french, category
 
 
