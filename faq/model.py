@@ -42,16 +42,20 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
-MODEL_VERSION = "8"  # change when features or training change
+MODEL_VERSION = "9"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
-_NUMBER = re.compile(r"\b(?!911\b)\d+\b")  # ages, grades, rooms: one token; 911 stays itself
+# Ages, grades, rooms: one token; the numbers of help stay themselves: 911, 9-8-8, and the
+# police non-emergency line (403-266-1234), which becomes its name.
+_NUMBER = re.compile(r"\b(?!(?:911|988)\b)\d+\b")
+_NON_EMERGENCY_LINE = re.compile(r"\b(?:1 )?(?:403 ?)?266 ?1234\b")
 
 
 def _text(message: str) -> str:
-    """What the features see: normalized text with every number but 911 as 0."""
-    return _NUMBER.sub("0", normalize(message))
+    """What the features see: normalized text, the non-emergency number as its name, and every
+    other number but 911 and 988 as 0."""
+    return _NUMBER.sub("0", _NON_EMERGENCY_LINE.sub("non emergency line", normalize(message)))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 
 from faq.corpus import read_corpus
 from faq.loader import load, read_topic_ids
-from faq.model import Models, kb_examples, train
+from faq.model import Models, _text, kb_examples, train
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,15 @@ def test_saved_models_answer_as_the_trained_ones(models, tmp_path):
     assert read is not None
     for text in ("is the officer in today", "il y a un gars avec un couteau", "thx bye"):
         assert read.analyze(text) == models.analyze(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("Is 403-266-1234 open 24 hours?", "is non emergency line open 0 hours"),
+        ("(403) 266-1234 c le bon numero?", "non emergency line c le bon numero"),
+        ("text 988 or call 911 from room 12", "text 988 or call 911 from room 0"),
+    ],
+)
+def test_the_numbers_of_help_keep_their_meaning_and_others_become_one_token(text, seen):
+    assert _text(text) == seen
