@@ -4,13 +4,13 @@ trained with scikit-learn from the labelled corpus and the knowledge base's phra
 
 Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
 (a gram may span two words) feeds linear SVMs for topics (probabilities from a softmax whose
-temperature is fitted on cross-validated scores) and for the kinds of danger (only their ranking
-is used), and logistic regressions for danger (on features scaled by naive Bayes ratios) and the
-language. Training is deterministic.
-Every model is linear, so what is kept is plain data: vocabularies, idf weights and one weight
-matrix, in a local cache named by the hash of everything it was trained from (corpus, knowledge
-base, topic list, this code, scikit-learn's version). Nothing is unpickled; answering a message
-is a dictionary lookup per n-gram and one small matrix product.
+temperature is fitted on held-out scores) and for the kinds of danger (only their ranking is
+used), and logistic regressions for danger (on features scaled by naive Bayes ratios) and the
+language. Training is deterministic, in two worker processes. Every model is linear, so what
+is kept is plain data: vocabularies, idf weights and one weight matrix, in a local cache named
+by the hash of everything it was trained from (corpus, knowledge base, topic list, this code,
+scikit-learn's version). Nothing is unpickled; answering a message is a dictionary lookup per
+n-gram and one small matrix product.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -73,6 +74,11 @@ class Analysis:
 WORDS = {"ngram_range": (1, 2)}
 CHARS = {"analyzer": "char", "ngram_range": (2, 5)}
 CHAR_PARTS = ({**CHARS, "ngram_range": (4, 5)}, {**CHARS, "ngram_range": (2, 3)})
+
+
+def _start_workers() -> None:
+    """Start joblib's two worker processes; each imports scikit-learn (2-3 s) for its first task."""
+    Parallel(n_jobs=2)(delayed(_svm)() for _ in range(2))
 
 
 def _count(texts: list[str], options: dict, min_df: int) -> tuple:
@@ -296,7 +302,11 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
 def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> Models:
     """Fit the features and the three classifiers on examples; with topics, examples of other
     topics train only the danger classifier (a knowledge base without those topics)."""
-    x, vocab, idf = _features([_text(e.text) for e in examples])
+    starting = threading.Thread(target=_start_workers)
+    starting.start()  # the two worker processes start while the texts are normalized
+    norm = [_text(e.text) for e in examples]
+    starting.join()
+    x, vocab, idf = _features(norm)
     known = set(topics) if topics is not None else {e.topic for e in examples}
     topical = [
         i
@@ -307,7 +317,7 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
     topic, temperature, danger, french, category = _fit_all(x, examples, topical, labels)
     topic_coef, topic_bias = _per_class(topic)
     kind_coef, kind_bias = _per_class(category)
-    (danger_coef, danger_bias) = danger
+    danger_coef, danger_bias = danger
     weights = np.hstack([topic_coef.T, danger_coef.T, french.coef_.T, kind_coef.T])
     bias = np.concatenate([topic_bias, danger_bias, french.intercept_, kind_bias])
     meta = {
@@ -354,7 +364,7 @@ def load_or_train(
 
 
 def _train_and_keep(kb: KnowledgeBase, path: Path, corpus_dir: Path, say) -> Models:
-    say("sro-bot: training the language models (first start only; about 20 s on two cores)...")
+    say("sro-bot: training the language models (first start only; about 25 s on two cores)...")
     started = time.perf_counter()
     known = (*read_topic_ids(), *kb.topic_ids)
     models = train(read_corpus(known, corpus_dir) + kb_examples(kb), kb.topic_ids)
