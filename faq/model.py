@@ -4,9 +4,10 @@ trained with scikit-learn from the labelled corpus and the knowledge base's phra
 
 Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
 (a gram may span two words) feeds linear SVMs for topics (probabilities from a softmax whose
-temperature is fitted on held-out scores) and for the kinds of danger (only their ranking is
-used), and logistic regressions for danger (on features scaled by naive Bayes ratios) and the
-language. Training is deterministic, in two worker processes. Every model is linear, so what
+temperature is fitted on held-out scores) and for the kinds of danger (against every message
+that is not an emergency), and logistic regressions for danger (on features scaled by naive
+Bayes ratios; its score blended with the best kind's, by weights fitted on held-out batches) and
+the language. Training is deterministic, in two worker processes. Every model is linear, so what
 is kept is plain data: vocabularies, idf weights and one weight matrix, in a local cache named
 by the hash of everything it was trained from (corpus, knowledge base, topic list, this code,
 scikit-learn's version). Nothing is unpickled; answering a message is a dictionary lookup per
@@ -35,7 +36,7 @@ from joblib import Parallel, delayed
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from faq.corpus import CORPUS_DIR, Example, read_corpus
@@ -43,7 +44,8 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
-MODEL_VERSION = "9"  # change when features or training change
+NO_DANGER = "_none"  # the kinds model's class for every message that is not an emergency
+MODEL_VERSION = "10"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -112,6 +114,7 @@ class Models:
         self.topics = meta["topics"]
         self.categories = meta["categories"]
         self.temperature = meta["temperature"]
+        self.blend = meta["blend"]
         self._analyzers = [CountVectorizer(**o).build_analyzer() for o in (WORDS, CHARS)]
 
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +143,11 @@ class Models:
         probs = np.exp(topic_scores - topic_scores.max())
         probs /= probs.sum()
         order = np.argsort(-probs)[:5]
-        danger, french = (1.0 / (1.0 + math.exp(-float(s))) for s in scores[n : n + 2])
-        kinds = np.argsort(-scores[n + 2 :])[:2]
+        kind_scores = scores[n + 2 :]
+        weight, kind_weight, bias = self.blend
+        danger_score = weight * scores[n] + kind_weight * kind_scores.max() + bias
+        danger, french = (1.0 / (1.0 + math.exp(-float(s))) for s in (danger_score, scores[n + 1]))
+        kinds = np.argsort(-kind_scores)[:2]
         return Analysis(
             tuple((self.topics[i], float(probs[i])) for i in order),
             danger,
@@ -243,6 +249,43 @@ def _fit_danger(x, emergency: list[bool]) -> tuple[np.ndarray, np.ndarray]:
     return model.coef_ * ratio, model.intercept_
 
 
+def _fit_kinds(x, examples: Sequence[Example], rows) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Weights (kinds x features), biases and names of the kinds of danger: a one-vs-rest SVM
+    over the emergencies of rows that name their kind and one more class, every non-emergency of
+    rows, whose row is then dropped. The kinds' scores rank them; their best says how closely a
+    message matches some kind of emergency rather than the messages that are not one."""
+    keep = [i for i in rows if not examples[i].emergency or examples[i].category]
+    labels = [examples[i].category if examples[i].emergency else NO_DANGER for i in keep]
+    svm = _svm().fit(x[keep], labels)
+    coef, bias = _per_class(svm)
+    kinds = svm.classes_ != NO_DANGER
+    return coef[kinds], bias[kinds], [str(c) for c in svm.classes_[kinds]]
+
+
+def _blend(x, examples: Sequence[Example]) -> list[float]:
+    """How the danger score is made: weight * the regression's score + kind_weight * the best
+    score of the kinds of danger + bias, a logistic regression fitted on one half of the batches
+    with the two models trained on the other half. The best kind score says how closely a
+    message matches some kind of emergency ("the knife is ready") rather than sounding urgent in
+    general ("the power just went out rn"). [1, 0, 0] (the regression alone) when the examples
+    are too few to split."""
+    y = np.array([e.emergency for e in examples])
+    groups = [e.batch for e in examples]
+    if len(set(groups)) < 2:
+        return [1.0, 0.0, 0.0]
+    fit, held = next(GroupKFold(2).split(y, y, groups))
+    kinds = {examples[i].category for i in fit if examples[i].emergency and examples[i].category}
+    if len(set(y[fit])) < 2 or len(set(y[held])) < 2 or not kinds:
+        return [1.0, 0.0, 0.0]
+    coef, bias = _fit_danger(x[fit], list(y[fit]))
+    kind_coef, kind_bias, _ = _fit_kinds(x, examples, fit)
+    evidence = np.column_stack(
+        [x[held] @ coef.ravel() + bias, (x[held] @ kind_coef.T + kind_bias).max(axis=1)]
+    )
+    model = LogisticRegression(class_weight="balanced").fit(evidence, y[held])
+    return [*(float(w) for w in model.coef_[0]), float(model.intercept_[0])]
+
+
 def _held_out_scores(x, y: np.ndarray, fit: np.ndarray, held: np.ndarray) -> np.ndarray:
     """Scores (held rows x classes) of an SVM fitted on the other rows."""
     svm = _svm().fit(x[fit], y[fit])
@@ -279,7 +322,6 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
     """Every model, fitted in two worker processes, longest first. Processes, not threads:
     liblinear draws from one random generator per process, so SVMs fitted side by side in
     threads would not come out the same twice."""
-    kinds = [i for i, e in enumerate(examples) if e.emergency and e.category]
     x_topical = x[topical]
     y, split = _calibration_split(labels)
     jobs = [
@@ -290,13 +332,14 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
             x,
             [e.lang == "fr" for e in examples],
         ),
-        delayed(_fit)(_svm(), x[kinds], [examples[i].category for i in kinds]),  # its ranking
+        delayed(_fit_kinds)(x, examples, range(len(examples))),
+        delayed(_blend)(x, examples),
     ]
     if split is not None:
         jobs.insert(1, delayed(_held_out_scores)(x_topical, y, *split))
-    topic, *held_out, danger, french, category = Parallel(n_jobs=2)(jobs)
+    topic, *held_out, danger, french, category, blend = Parallel(n_jobs=2)(jobs)
     temperature = _temperature(held_out[0], y[split[1]]) if split is not None else 1.0
-    return topic, temperature, danger, french, category
+    return topic, temperature, danger, french, category, blend
 
 
 def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> Models:
@@ -314,16 +357,17 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
         if e.topic_known and (e.topic in known if e.topic else not e.emergency)
     ]
     labels = [examples[i].topic or OFFTOPIC for i in topical]
-    topic, temperature, danger, french, category = _fit_all(x, examples, topical, labels)
+    topic, temperature, danger, french, category, blend = _fit_all(x, examples, topical, labels)
     topic_coef, topic_bias = _per_class(topic)
-    kind_coef, kind_bias = _per_class(category)
+    kind_coef, kind_bias, kinds = category
     danger_coef, danger_bias = danger
     weights = np.hstack([topic_coef.T, danger_coef.T, french.coef_.T, kind_coef.T])
     bias = np.concatenate([topic_bias, danger_bias, french.intercept_, kind_bias])
     meta = {
         "topics": [str(c) for c in topic.classes_],
-        "categories": [str(c) for c in category.classes_],
+        "categories": kinds,
         "temperature": temperature,
+        "blend": blend,
     }
     return Models(vocab, idf, weights.astype(np.float32), bias.astype(np.float32), meta)
 

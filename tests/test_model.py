@@ -1,13 +1,17 @@
-"""Training: deterministic, and the saved models answer as the trained ones."""
+"""Training: deterministic, the saved models answer as the trained ones, and the danger score
+blends the regression with the best kind-of-danger score."""
 
 from __future__ import annotations
+
+import dataclasses
+import math
 
 import numpy as np
 import pytest
 
 from faq.corpus import read_corpus
 from faq.loader import load, read_topic_ids
-from faq.model import Models, _text, kb_examples, train
+from faq.model import Models, _blend, _features, _text, kb_examples, train
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +54,21 @@ def test_saved_models_answer_as_the_trained_ones(models, tmp_path):
 )
 def test_the_numbers_of_help_keep_their_meaning_and_others_become_one_token(text, seen):
     assert _text(text) == seen
+
+
+def test_the_danger_score_blends_the_regression_and_the_best_kind(models):
+    weight, kind_weight, bias = models.blend
+    assert weight > 0 and kind_weight > 0  # fitted on held-out batches, not the fallback
+    n = len(models.topics)
+    for text in ("the knife is ready", "the power just went out rn", "thx bye"):
+        cols, vals = models._features(text)
+        scores = vals @ models.weights[cols] + models.bias
+        blended = weight * scores[n] + kind_weight * scores[n + 2 :].max() + bias
+        assert models.analyze(text).danger == pytest.approx(1 / (1 + math.exp(-blended)))
+
+
+def test_one_batch_leaves_the_regression_alone(examples):
+    """Nothing to hold out: the danger score is the regression's."""
+    few = [dataclasses.replace(e, batch="one") for e in examples[0][::10]]
+    x, _, _ = _features([_text(e.text) for e in few])
+    assert _blend(x, few) == [1.0, 0.0, 0.0]
