@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -302,6 +303,9 @@ def run(args: argparse.Namespace) -> int:
         return args.func(args)
     except KnowledgeBaseError as exc:
         print(f"sro-bot: refusing to start: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader went away (`sro-bot ask ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

@@ -49,6 +49,26 @@ def test_batch_non_utf8_line_gives_a_clear_error_and_keeps_going():
     assert out.returncode == 1
 
 
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`sro-bot ask --json - < file | head -1`: the pipe closes, the command stops quietly."""
+    ask = subprocess.Popen(
+        [*CLI, "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert ask.stdin and ask.stdout and ask.stderr
+    ask.stdin.write(b"is the officer in today\n" * 2000)
+    ask.stdin.close()
+    assert json.loads(ask.stdout.readline())["topic"] == "sro-presence"
+    ask.stdout.close()
+    ask.wait(timeout=120)
+    errors = ask.stderr.read()
+    ask.stderr.close()
+    assert errors == b""
+    assert ask.returncode == 1
+
+
 def test_faq_export_json_has_every_topic_and_language():
     out = run("faq", "export", "--json")
     rows = json.loads(out.stdout)
