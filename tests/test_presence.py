@@ -82,6 +82,17 @@ def test_unknown_school_asks_then_points_to_the_main_office(ask):
     assert "could not find that school" in second.text and "main office" in second.text
 
 
+def test_with_no_schools_the_bot_does_not_ask_for_one(db, knowledge_base):
+    """A deployment (or `sro-bot ask`) with no schools imported has no schedule to look up:
+    asking for the school's name would promise a check it cannot make."""
+    engine = Engine(knowledge_base, desk=Desk(db, cases=False))
+    for text in ("is the sro at crescent heights high today", "l'agent est-il a l'ecole demain?"):
+        (reply,) = engine.handle(Message("sms", "+14035550199", text, MONDAY_MORNING))
+        assert reply.topic == "sro-presence"
+        assert "school's name" not in reply.text and "nom de votre" not in reply.text
+        assert "office" in reply.text or "secr" in reply.text
+
+
 def test_a_school_named_after_the_question_is_answered(ask):
     ask("is the sro at school today?")
     (reply,) = ask("prairie crocus")

@@ -177,6 +177,8 @@ class Desk:
         return replace(reply, text=f"{notice}\n\n{reply.text}")
 
     def _presence(self, reply, body, school, state, message):
+        if school is None and not self.schools.has_schools():
+            return reply, state  # no schedules to check: the answer's advice (ask the office)
         if school is None:
             ask = wording("which_school_presence", reply.lang)
             extra = {**state.extra, "await": "presence-school"}

@@ -148,6 +148,10 @@ class SchoolDirectory:
         with self._lock:
             self._loaded = 0.0
 
+    def has_schools(self) -> bool:
+        """Whether any school (and so any SRO schedule) is in the database."""
+        return bool(self._all_names())
+
     def match(self, text: str) -> SchoolInfo | None:
         """The school text names, or None."""
         scored = [(mentions(name, text), slug) for name, slug in self._all_names()]
