@@ -319,9 +319,9 @@ def _calibration_split(labels: list[str]) -> tuple[np.ndarray, tuple | None]:
 
 
 def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[str]):
-    """Every model, fitted in two worker processes, longest first. Processes, not threads:
-    liblinear draws from one random generator per process, so SVMs fitted side by side in
-    threads would not come out the same twice."""
+    """Every model, fitted in two worker processes, the topic SVM (the longest) first.
+    Processes, not threads: liblinear draws from one random generator per process, so SVMs
+    fitted side by side in threads would not come out the same twice."""
     x_topical = x[topical]
     y, split = _calibration_split(labels)
     jobs = [
