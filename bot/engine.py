@@ -108,11 +108,29 @@ STATUS_WITH_CODE = re.compile(
     r"^\s*(status|statut|case|dossier)\b.*\b[a-z0-9]{4}-?[a-z0-9]{4}\b", re.I
 )
 _DIGIT = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+# The words a question opens with (on normalized text), for messages without a question mark.
+ASKS = re.compile(
+    r"(is|are|am|can|could|do|does|did|will|would|should|shall|how|what|whats|when|where|"
+    r"who|whos|why|which|est ce|peut|peux|puis|pouvez|comment|quand|ou est|qui|quoi|pourquoi|"
+    r"quel|quelle|quels|quelles|combien|cest quoi|c est quoi|y a t il)\b(?! not\b)"
+)
 
 
 def disclosure(analysis: Analysis) -> bool:
     """Abuse is one of the two best topics and likely enough to answer it first."""
     return any(t == DISCLOSURE_TOPIC and p >= DISCLOSURE_AT for t, p in analysis.topics[:2])
+
+
+def asked_beside_danger(body: str, analysis: Analysis) -> str | None:
+    """The topic to answer after the 911 reply when a message in danger also asks a question
+    ("is the sro in today? a kid has a knife", "my son says 'i want to die', should i worry?"):
+    only a question, and only a topic the model would answer on its own; else None."""
+    if "?" not in body and not ASKS.match(normalize(body)):
+        return None
+    if disclosure(analysis):
+        return DISCLOSURE_TOPIC
+    best, p = analysis.topics[0]
+    return None if best == OFFTOPIC or p < NOT_SURE_BELOW else best
 
 
 class Engine:
@@ -215,8 +233,14 @@ class Engine:
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
+            first, also = self._emergency(verdict, lang), []
+            topic = asked_beside_danger(body, analysis)
+            if topic:  # the question asked beside the danger, answered briefly after the 911 reply
+                short = self.kb.entry(topic, lang).short
+                also = [self._plain(short, lang, topic, analysis.topics[0][1])]
+                first, state = replace(first, topic=topic), replace(state, last_topic=topic)
             self._keep(key, state, message)
-            return [self._emergency(verdict, lang), *urgent]  # the 911 reply always comes first
+            return [first, *also, *urgent]  # 911 first; what the office step asks, last
         reply, state = self._respond(body, replace(state, lang=lang), message, analysis)
         if self.desk:
             reply, state = self.desk.lockdown(reply, body, state, message)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine import DISCLOSURE_TOPIC, NOT_SURE_BELOW, disclosure
+from bot.engine import DISCLOSURE_TOPIC, NOT_SURE_BELOW, asked_beside_danger, disclosure
 from bot.triage import triage
 from faq.corpus import Example
 from faq.model import OFFTOPIC, Analysis
@@ -28,6 +28,8 @@ class Decision:
 def decide(example: Example, analysis: Analysis) -> Decision:
     """What the engine does with example, given the models' analysis of it."""
     verdict = triage(example.text, analysis)
+    if verdict.emergency:
+        return Decision(asked_beside_danger(example.text, analysis), True, verdict.caution)
     best, p = analysis.topics[0]
     topic = None if best == OFFTOPIC or p < NOT_SURE_BELOW else best
     if disclosure(analysis):

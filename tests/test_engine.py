@@ -247,3 +247,30 @@ def test_abuse_among_the_two_best_topics_is_answered_first(knowledge_base, topic
     engine = Engine(knowledge_base, models=_Fixed(analysis))
     assert ask(engine, "a message").topic == answered
     assert decide(Example("a message", "en", None, False), analysis).topic == answered
+
+
+@pytest.mark.parametrize(
+    ("text", "topics", "answered"),
+    [
+        ("is the sro in today? a kid has a gun", (("sro-presence", 0.8),), "sro-presence"),
+        ("Est-ce que l'agent est là, un gars a un fusil", (("sro-presence", 0.8),), "sro-presence"),
+        ("a kid has a gun in the gym", (("lockdown", 0.9),), None),  # no question asked
+        ("a kid has a gun, what do i do?", (("_offtopic", 0.9),), None),  # none the KB answers
+        ("a kid has a gun, what do i do?", (("lockdown", 0.2),), None),  # not sure which
+        ("can u help my dad is hitting me", (("privacy", 0.5), ("abuse", 0.4)), "abuse"),
+    ],
+)
+def test_a_question_beside_a_danger_is_answered_after_the_911_reply(
+    knowledge_base, text, topics, answered
+):
+    from bot.evaluation import Decision, decide
+    from faq.corpus import Example
+    from faq.model import Analysis
+
+    analysis = Analysis(topics, danger=0.99, categories=("weapon", "violence"))
+    replies = Engine(knowledge_base, models=_Fixed(analysis)).handle(Message("sms", "s1", text))
+    assert replies[0].emergency and replies[0].text.startswith("Call 911 now")
+    assert replies[0].topic == answered
+    shorts = [knowledge_base.entry(answered, "en").short] if answered else []
+    assert [r.text for r in replies[1:]] == shorts
+    assert decide(Example(text, "en", None, True), analysis) == Decision(answered, True, False)
