@@ -38,6 +38,12 @@ SURELY_OFFTOPIC = 0.75  # off-topic this sure: no offer to pass it on to the off
 # A disclosure of abuse answered as something else (drinking, school rules) costs most: abuse
 # among the two best topics at this probability or more is the answer.
 DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
+# A "not sure" or "did you mean" reply with one of these among the two best guesses at this
+# probability or more opens with the 911 line ("what does an sro do? my brother said if i tell
+# anyone he will kill me"). Out of fold (10 grouped folds, 2026-12-04) it adds the line to 0.6 %
+# of non-emergencies (caution 4.8 % -> 5.4 %); offered to any unsure reply with these among the
+# two best, 3.0 %.
+SAFETY_TOPICS, SAFETY_UNSURE_AT = ("abuse", "mental-health"), 0.15
 MENU_TOPICS = (
     "sro-role",
     "sro-presence",
@@ -119,6 +125,24 @@ ASKS = re.compile(
 def disclosure(analysis: Analysis) -> bool:
     """Abuse is one of the two best topics and likely enough to answer it first."""
     return any(t == DISCLOSURE_TOPIC and p >= DISCLOSURE_AT for t, p in analysis.topics[:2])
+
+
+def unsure(analysis: Analysis) -> str:
+    """What the topic probabilities call for: "answer", "not_sure" or "clarify"."""
+    if disclosure(analysis):
+        return "answer"
+    (best, p), (second, q) = analysis.topics[:2]
+    if best == OFFTOPIC or p < NOT_SURE_BELOW:
+        return "not_sure"
+    if p < CLARIFY_BELOW and q >= CLARIFY_SECOND and second != OFFTOPIC:
+        return "clarify"
+    return "answer"
+
+
+def unsure_near_safety(analysis: Analysis) -> bool:
+    """Not sure of the topic, and abuse or feeling unsafe may be what the sender means."""
+    near = any(t in SAFETY_TOPICS and p >= SAFETY_UNSURE_AT for t, p in analysis.topics[:2])
+    return near and unsure(analysis) != "answer"
 
 
 def asked_beside_danger(body: str, analysis: Analysis) -> str | None:
@@ -230,6 +254,8 @@ class Engine:
             # HELP, AIDE, MENU, THANKS, a button: the bot's own words, answered as such; the 911
             # line comes first only when the danger model took one for danger
             verdict = replace(verdict, emergency=False, caution=verdict.emergency)
+        elif not verdict.emergency and unsure_near_safety(analysis):
+            verdict = replace(verdict, caution=True)
         if verdict.emergency:
             state = replace(state, lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
@@ -335,10 +361,11 @@ class Engine:
         (best, p), (second, q) = analysis.topics[:2]
         if disclosure(analysis):
             return self._answer(DISCLOSURE_TOPIC, max(p, q), state, channel)
-        if best == OFFTOPIC or p < NOT_SURE_BELOW:
+        mode = unsure(analysis)
+        if mode == "not_sure":
             reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=p)
             return reply, replace(state, pending_choices=())
-        if p < CLARIFY_BELOW and q >= CLARIFY_SECOND and second != OFFTOPIC:
+        if mode == "clarify":
             return self._clarify(((best, p), (second, q)), state)
         return self._answer(best, p, state, channel)
 
@@ -391,6 +418,8 @@ class Engine:
         advice = [c for c in verdict.categories if c != "self-harm"]
         if verdict.sender_at_risk:  # "stay with the person" is for a bystander
             advice = [c for c in advice if c != "overdose"]
+        if verdict.kind_unsure and advice:  # a guess at the kind: advice that fits any danger
+            advice = ["any-danger"]
         lines += [wording(c, lang) for c in advice][:2]
         if verdict.self_harm:
             lines.append(wording("self-harm-other" if verdict.someone_else else "self-harm", lang))

@@ -8,7 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine import DISCLOSURE_TOPIC, NOT_SURE_BELOW, asked_beside_danger, disclosure
+from bot.engine import (
+    DISCLOSURE_TOPIC,
+    NOT_SURE_BELOW,
+    asked_beside_danger,
+    disclosure,
+    unsure_near_safety,
+)
 from bot.triage import triage
 from faq.corpus import Example
 from faq.model import OFFTOPIC, Analysis
@@ -34,7 +40,7 @@ def decide(example: Example, analysis: Analysis) -> Decision:
     topic = None if best == OFFTOPIC or p < NOT_SURE_BELOW else best
     if disclosure(analysis):
         topic = DISCLOSURE_TOPIC
-    return Decision(topic, verdict.emergency, verdict.caution)
+    return Decision(topic, False, verdict.caution or unsure_near_safety(analysis))
 
 
 def tally(pairs: Iterable[tuple[Example, Decision]]) -> dict[str, list[int]]:

@@ -69,6 +69,7 @@ class Analysis:
     danger: float  # probability of an emergency
     categories: tuple[str, ...]  # kinds of danger, most likely first
     french: float = 0.5  # probability that the message is in French (else English)
+    kind_margin: float = 1.0  # how far the likeliest kind of danger leads the second (a margin)
 
 
 # Word uni- and bigrams, and character 2-5 grams (a gram may span two words; those seen in one
@@ -153,6 +154,7 @@ class Models:
             danger,
             tuple(self.categories[i] for i in kinds),
             french,
+            float(kind_scores[kinds[0]] - kind_scores[kinds[1]]),
         )
 
     def save(self, path: Path) -> None:

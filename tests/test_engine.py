@@ -274,3 +274,57 @@ def test_a_question_beside_a_danger_is_answered_after_the_911_reply(
     shorts = [knowledge_base.entry(answered, "en").short] if answered else []
     assert [r.text for r in replies[1:]] == shorts
     assert decide(Example(text, "en", None, True), analysis) == Decision(answered, True, False)
+
+
+@pytest.mark.parametrize(
+    ("topics", "caution"),
+    [
+        ((("sro-role", 0.42), ("abuse", 0.30)), True),  # "did you mean", abuse an option
+        ((("_offtopic", 0.40), ("mental-health", 0.20)), True),  # "not sure", feeling unsafe
+        ((("sro-role", 0.42), ("bullying", 0.30)), False),  # unsure, no safety topic near
+        ((("drugs-alcohol", 0.80), ("mental-health", 0.18)), False),  # sure: answered
+        ((("_offtopic", 0.60), ("abuse", 0.10)), False),  # abuse too unlikely
+    ],
+)
+def test_an_unsure_reply_near_abuse_or_feeling_unsafe_opens_with_the_911_line(
+    knowledge_base, topics, caution
+):
+    from bot.evaluation import decide
+    from faq.corpus import Example
+    from faq.model import Analysis
+
+    analysis = Analysis(topics, danger=0.0, categories=())
+    reply = ask(Engine(knowledge_base, models=_Fixed(analysis)), "a message")
+    assert reply.caution is caution
+    assert reply.text.startswith("If you or anyone else is in danger right now") is caution
+    assert decide(Example("a message", "en", None, False), analysis).caution is caution
+
+
+@pytest.mark.parametrize(
+    ("margin", "advice"),
+    [
+        (0.1, "Get to a safe place if you can, and tell 911 exactly where you are"),
+        (0.9, "Call 911 and stay with the person."),
+    ],
+)
+def test_a_guessed_kind_of_danger_gets_advice_that_fits_any_danger(knowledge_base, margin, advice):
+    from faq.model import Analysis
+
+    topics = (("_offtopic", 0.9),)
+    analysis = Analysis(topics, danger=0.99, categories=("medical", "intruder"), kind_margin=margin)
+    engine = Engine(knowledge_base, models=_Fixed(analysis))
+    (reply,) = engine.handle(Message("sms", "s1", "someone is outside my room and i cant talk"))
+    assert reply.emergency and reply.text.startswith("Call 911 now")
+    assert advice in reply.text
+    assert ("outside" in reply.text) is False  # the message is never echoed
+
+
+def test_a_guessed_kind_keeps_the_crisis_lines_of_either_kind(knowledge_base):
+    from faq.model import Analysis
+
+    topics = (("_offtopic", 0.9),)
+    analysis = Analysis(topics, danger=0.99, categories=("medical", "self-harm"), kind_margin=0.1)
+    engine = Engine(knowledge_base, models=_Fixed(analysis))
+    (reply,) = engine.handle(Message("sms", "s1", "please come i cant do this"))
+    assert "9-8-8" in reply.text and "1-800-668-6868" in reply.text
+    assert "Get to a safe place if you can" in reply.text

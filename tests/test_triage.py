@@ -188,3 +188,20 @@ def test_thanks_is_not_a_caution(engine):
     for text in ("thanks", "ty", "merci", "thx bye", "ok thanks, bye", "merci bye"):
         reply = engine.handle(Message("sms", "+15550003", text))[0]
         assert not reply.caution and not reply.emergency
+
+
+def test_a_kind_no_rule_names_is_a_guess_when_the_learned_kinds_are_close():
+    from bot.triage import KIND_SURE_AT, triage
+    from faq.model import Analysis
+
+    topics = (("_offtopic", 0.9),)
+    close = Analysis(topics, 0.99, ("medical", "intruder"), kind_margin=KIND_SURE_AT - 0.01)
+    clear = Analysis(topics, 0.99, ("medical", "intruder"), kind_margin=KIND_SURE_AT + 0.5)
+    text = "someone is outside my room and i cant talk"
+    assert triage(text, close).kind_unsure and triage(text, close).categories == (
+        "medical",
+        "intruder",
+    )
+    assert not triage(text, clear).kind_unsure and triage(text, clear).categories == ("medical",)
+    named = triage("a kid just pulled out a knife in the cafeteria", close)  # a rule names the kind
+    assert not named.kind_unsure and named.categories == ("weapon",)

@@ -32,6 +32,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "vehicle": "Stay out of traffic, call 911 and tell them exactly where you are.",
         "threat": "Tell 911 exactly what was said or posted and who said it. Do not wait until "
         "tomorrow.",
+        "any-danger": "Get to a safe place if you can, and tell 911 exactly where you are and "
+        "what is happening.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
         "to 686868).",
@@ -78,6 +80,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "quand elle a été vue pour la dernière fois.",
         "vehicle": "Reste loin de la circulation, appelle le 911 et dis exactement où tu es.",
         "threat": "Dis au 911 exactement ce qui a été dit ou publié et par qui. N'attends pas.",
+        "any-danger": "Mets-toi en sécurité si tu le peux et dis au 911 exactement où tu es et "
+        "ce qui se passe.",
         "self-harm": "Tu comptes, et tu n'es pas seul·e. Appelle ou texte le 9-8-8 (ligne "
         "d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
         "1-800-668-6868 (ou par texto au 686868).",
