@@ -95,7 +95,22 @@ COMMANDS = {
     "statut": "status",
     "case status": "status",
 }
+# Thanks and greetings in other words than COMMANDS lists ("thank you very much", "merci pour
+# l'info", "hello there"): a word of the kind and nothing but courtesy words beside it.
+COURTESY = {
+    "thanks": frozenset({"thanks", "thank", "thx", "ty", "tysm", "merci", "appreciate"}),
+    "greeting": frozenset(
+        {"hi", "hello", "hey", "hiya", "bonjour", "bonsoir", "salut", "allo", "coucou", "yo"}
+        | {"morning", "afternoon", "evening"}
+    ),
+}
+COURTESY_WORDS = frozenset(
+    "you u very so much sm a lot bcp beaucoup mille fois ok okay cool great good nice super "
+    "parfait perfect awesome for the help info information pour l la de votre ton it again bien "
+    "and et really vraiment officer there everyone all madame monsieur".split()
+)
 SURE_OF_LANGUAGE = 0.7
+FRENCH_COURTESY = frozenset({"bonjour", "bonsoir", "salut", "coucou", "merci", "aide"})
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
 ORDINALS = {
     "first": 1,
@@ -204,7 +219,7 @@ class Engine:
         body = message.text.strip()
         analysis = self.models.analyze(body)
         verdict = triage(body, analysis)
-        lang = _language(analysis.french, "en")
+        lang = _language(analysis.french, "en", body)
         if not verdict.emergency:
             return [self._plain(wording("unavailable", lang), lang)]
         note = "office_not_told"
@@ -248,7 +263,7 @@ class Engine:
             self._keep(key, state, message)
             return [reply]
         analysis = self.models.analyze(body)
-        lang = _language(analysis.french, state.lang)
+        lang = _language(analysis.french, state.lang, body)
         verdict = triage(body, analysis)
         if self._command_of(body) or message.choice:
             # HELP, AIDE, MENU, THANKS, a button: the bot's own words, answered as such; the 911
@@ -316,7 +331,8 @@ class Engine:
         """The command a message is (menu, help, status...), if it is one."""
         if STATUS_WITH_CODE.match(body):
             return "status"
-        return COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(normalize(body))
+        words = normalize(body)
+        return COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(words) or _courtesy(words)
 
     def _picked(self, body: str, state: ConversationState, choice: str = "") -> str | None:
         """The topic a button, a number, an ordinal ("the second one") or an option's own
@@ -440,17 +456,30 @@ def _fresh(state: ConversationState, now: datetime, minutes: float) -> Conversat
     return replace(state, pending_choices=(), extra=extra)
 
 
+def _courtesy(words: str) -> str | None:
+    """ "thanks" or "greeting" when the words are only that and courtesy ("thank you very
+    much", "hello there"); None otherwise."""
+    tokens = set(words.split())
+    for command, kind in COURTESY.items():
+        if tokens & kind and tokens <= kind | COURTESY_WORDS:
+            return command
+    return None
+
+
 def _has_words(body: str) -> bool:
     """Whether a message has a word in it (not only digits, punctuation or emoji)."""
     return bool(re.search(r"[^\W\d_]{2,}", body))
 
 
-def _language(french: float, current: str) -> str:
-    """French or English when the language model is sure, else the conversation's language
-    ("ok", "1" and names say nothing about it)."""
+def _language(french: float, current: str, body: str = "") -> str:
+    """French or English when the language model is sure, else French for a French courtesy
+    word ("bonsoir", "coucou"), else the conversation's language ("ok", "1" and names say
+    nothing about it)."""
     if french >= SURE_OF_LANGUAGE:
         return "fr"
-    return "en" if french <= 1 - SURE_OF_LANGUAGE else current
+    if french <= 1 - SURE_OF_LANGUAGE:
+        return "en"
+    return "fr" if set(normalize(body).split()) & FRENCH_COURTESY else current
 
 
 def build_engine(

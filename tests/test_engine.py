@@ -328,3 +328,25 @@ def test_a_guessed_kind_keeps_the_crisis_lines_of_either_kind(knowledge_base):
     (reply,) = engine.handle(Message("sms", "s1", "please come i cant do this"))
     assert "9-8-8" in reply.text and "1-800-668-6868" in reply.text
     assert "Get to a safe place if you can" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("Thank you very much", "You are welcome"),
+        ("thanks for the help!", "You are welcome"),
+        ("great, thanks", "You are welcome"),
+        ("Merci pour l'info", "Avec plaisir"),
+        ("merci mille fois", "Avec plaisir"),
+        ("hello there", "Hi!"),
+        ("good evening", "Hi!"),
+        ("bonsoir", "Bonjour!"),
+    ],
+)
+def test_thanks_and_greetings_in_other_words_are_answered_as_such(engine, text, opens):
+    reply = ask(engine, text)
+    assert reply.text.startswith(opens) and not reply.caution
+
+
+def test_a_question_after_a_thanks_is_answered(engine):
+    assert ask(engine, "thanks! is the officer at school today?").topic == "sro-presence"
