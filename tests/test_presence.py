@@ -145,7 +145,7 @@ def test_a_lockdown_notice_gives_only_the_notice_911_and_official_channels(ask, 
     ("question", "opening"),
     [
         ("is the sro at aspen ridge today", "If anyone is in danger, call 911."),
-        ("est-ce que l'agent est à l'école aspen ridge aujourd'hui", "appelez le 911"),
+        ("est-ce que l'agent est à l'école aspen ridge aujourd'hui", "appelle le 911"),
     ],
 )
 def test_a_500_character_lockdown_notice_leaves_911_in_the_sms(ask, schools_db, question, opening):

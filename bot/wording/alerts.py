@@ -14,7 +14,7 @@ SENDER_NOTES = {
         "relay": "Reply from {school}'s main office about case {number}: {text} Emergencies: 911.",
     },
     "fr": {
-        "ack": "Le secrétariat de {school} a vu votre message (dossier {number}) et le "
+        "ack": "Le secrétariat de {school} a vu ton message (dossier {number}) et le "
         "transmettra à l'agent. Urgence : 911.",
         "relay": "Réponse du secrétariat de {school} (dossier {number}) : {text} Urgence : 911.",
     },

@@ -63,48 +63,48 @@ TEXTS: dict[str, dict[str, str]] = {
         "changer; "
         "le secrétariat ({phone}) peut confirmer.",
         "away": "{school} : l'agent{sro} n'est pas attendu à l'école {when}{note}. Le "
-        "secrétariat ({phone}) peut le joindre pour vous.",
+        "secrétariat ({phone}) peut le joindre pour toi.",
         "not_usual": "{school} : l'agent{sro} n'est habituellement pas à l'école {when} (jours "
-        "habituels : {days}). Le secrétariat ({phone}) peut le joindre pour vous.",
+        "habituels : {days}). Le secrétariat ({phone}) peut le joindre pour toi.",
         "no_schedule": "Je n'ai pas l'horaire de l'agent pour {school}. Le secrétariat "
         "({phone}) le connaît et peut le joindre.",
-        "unknown_school": "Je ne trouve pas cette école dans ma liste. Le secrétariat de votre "
+        "unknown_school": "Je ne trouve pas cette école dans ma liste. Le secrétariat de ton "
         "école connaît l'horaire de l'agent et peut le joindre.",
-        "which_school_presence": "Donnez-moi le nom de votre école et je vérifierai l'horaire "
+        "which_school_presence": "Donne-moi le nom de ton école et je vérifierai l'horaire "
         "de l'agent pour aujourd'hui.",
         "notice": "Avis de {school} : {text}",
-        "lockdown_notice": "Si quelqu'un est en danger, appelez le 911. Avis de {school} : "
-        "{text} Suivez les consignes du personnel et de la police. Les mises à jour officielles "
+        "lockdown_notice": "Si quelqu'un est en danger, appelle le 911. Avis de {school} : "
+        "{text} Suis les consignes du personnel et de la police. Les mises à jour officielles "
         "viennent de l'école, du conseil scolaire et de la police de Calgary.",
-        "offer": "Voulez-vous que je transmette votre message à l'agent de votre école par "
-        "le secrétariat? Répondez OUI ou NON.",
-        "ask_message": "D'accord. Écrivez le message pour l'agent (ou LAISSE TOMBER).",
-        "ask_school": "De quelle école s'agit-il? Écrivez son nom (ou LAISSE TOMBER).",
-        "school_again": "Je ne trouve pas cette école. Écrivez son nom complet, ou LAISSE TOMBER.",
-        "consent_sms": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon numéro "
+        "offer": "Veux-tu que je transmette ton message à l'agent de ton école par "
+        "le secrétariat? Réponds OUI ou NON.",
+        "ask_message": "D'accord. Écris le message pour l'agent (ou LAISSE TOMBER).",
+        "ask_school": "De quelle école s'agit-il? Écris son nom (ou LAISSE TOMBER).",
+        "school_again": "Je ne trouve pas cette école. Écris son nom complet, ou LAISSE TOMBER.",
+        "consent_sms": "Le secrétariat peut-il savoir qui tu es? 1) Partager mon numéro "
         "2) Partager mon nom 3) Rester anonyme",
-        "consent_other": "Le secrétariat peut-il savoir qui vous êtes? 1) Partager mon nom "
+        "consent_other": "Le secrétariat peut-il savoir qui tu es? 1) Partager mon nom "
         "2) Rester anonyme",
         "share_number": "Partager mon numéro",
         "share_name": "Partager mon nom",
         "anonymous": "Rester anonyme",
         "ask_name": "Quel nom le secrétariat doit-il voir?",
-        "opened": "Merci. Votre message est le dossier {number} pour le secrétariat de "
-        "{school}, qui le transmettra à l'agent. Répondez STATUT pour le suivre (d'un autre "
-        "téléphone ou navigateur : STATUT {code}). Si quelqu'un est en danger, appelez le 911.",
+        "opened": "Merci. Ton message est le dossier {number} pour le secrétariat de "
+        "{school}, qui le transmettra à l'agent. Réponds STATUT pour le suivre (d'un autre "
+        "téléphone ou navigateur : STATUT {code}). Si quelqu'un est en danger, appelle le 911.",
         "yes": "Oui",
         "no": "Non",
         "cancelled": "D'accord, je n'ai rien envoyé.",
         "private_only": "Dans un groupe, je réponds seulement aux questions. Pour joindre ton "
         "agent ou suivre un dossier, écris-moi directement.",
-        "no_cases": "Vous n'avez aucun dossier auprès d'un secrétariat.",
+        "no_cases": "Tu n'as aucun dossier auprès d'un secrétariat.",
         "status_line": "Dossier {number} ({school}) : {status}.",
         "status_reply": " Dernière réponse : {reply}",
         "status_new": "envoyé, en attente du secrétariat",
         "status_acknowledged": "vu par le secrétariat",
         "status_resolved": "fermé par le secrétariat",
         "urgent_opened": "J'ai aussi alerté le secrétariat de {school} (dossier {number}).",
-        "urgent_ask_school": "Si vous me dites votre école, j'alerterai aussi son secrétariat.",
+        "urgent_ask_school": "Si tu me dis ton école, j'alerterai aussi son secrétariat.",
         "staff_sent": "Envoyé à l'auteur du dossier {number}.",
         "days": "lundi,mardi,mercredi,jeudi,vendredi,samedi,dimanche",
     },

@@ -88,16 +88,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "self-harm-other": "Reste avec la personne si tu le peux et appelle le 911 maintenant. "
         "Ensuite, appelle ou texte le 9-8-8 ou Jeunesse, J'écoute au 1-800-668-6868 (ou par "
         "texto au 686868) pour du soutien.",
-        "not_sure": "Désolé, je n'ai pas bien compris. Répondez MENU pour voir les sujets, ou "
-        "contactez le secrétariat de l'école pour joindre votre agent.",
-        "did_you_mean": "Vouliez-vous dire {options}? Répondez avec un chiffre.",
+        "not_sure": "Désolé, je n'ai pas bien compris. Réponds MENU pour voir les sujets, ou "
+        "contacte le secrétariat de l'école pour joindre ton agent.",
+        "did_you_mean": "Voulais-tu dire {options}? Réponds avec un chiffre.",
         "or": "ou",
-        "menu": "Voici les sujets. Répondez avec un chiffre ou écrivez votre question :",
+        "menu": "Voici les sujets. Réponds avec un chiffre ou écris ta question :",
         "greeting": "Bonjour! Je réponds aux questions sur le programme des agents de "
-        "ressources scolaires de la police de Calgary. Écrivez votre question ou MENU.",
-        "thanks": "Avec plaisir. Posez-moi une autre question au besoin.",
-        "no_more": "Posez d'abord une question, puis répondez PLUS pour la réponse détaillée.",
-        "empty": "Écrivez une question, ou MENU pour voir les sujets.",
+        "ressources scolaires de la police de Calgary. Écris ta question ou MENU.",
+        "thanks": "Avec plaisir. Pose-moi une autre question au besoin.",
+        "no_more": "Pose d'abord une question, puis réponds PLUS pour la réponse détaillée.",
+        "empty": "Écris une question, ou MENU pour voir les sujets.",
     },
 }
 
