@@ -25,6 +25,7 @@ from bot.wording.safety import REMINDER, reminder
 from faq.loader import KnowledgeBase, load
 from faq.model import OFFTOPIC, Analysis, Models, load_or_train
 from faq.normalize import normalize
+from faq.schema import Entry
 
 if TYPE_CHECKING:
     from bot.escalation.desk import Desk
@@ -44,6 +45,9 @@ DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
 # of non-emergencies (caution 4.8 % -> 5.4 %); offered to any unsure reply with these among the
 # two best, 3.0 %.
 SAFETY_TOPICS, SAFETY_UNSURE_AT = ("abuse", "mental-health"), 0.15
+# The sender model this sure of an adult: an entry's adult wording, where it has one ("my son
+# told me his coach touched him" is not answered "it's not your fault, tell an adult you trust").
+ADULT_AT = 0.8
 MENU_TOPICS = (
     "sro-role",
     "sro-presence",
@@ -277,7 +281,7 @@ class Engine:
             first, also = self._emergency(verdict, lang), []
             topic = asked_beside_danger(body, analysis)
             if topic:  # the question asked beside the danger, answered briefly after the 911 reply
-                short = self.kb.entry(topic, lang).short
+                short = _wording(self.kb.entry(topic, lang), False, analysis.adult >= ADULT_AT)
                 also = [self._plain(short, lang, topic, analysis.topics[0][1])]
                 first, state = replace(first, topic=topic), replace(state, last_topic=topic)
             self._keep(key, state, message)
@@ -370,26 +374,36 @@ class Engine:
             if not state.last_topic:
                 return self._plain(wording("no_more", lang), lang), state
             entry = self.kb.entry(state.last_topic, lang)
-            return self._plain(entry.long, lang, entry.id), state
+            body = _wording(entry, True, bool(state.extra.get("adult")))
+            return self._plain(body, lang, entry.id), state
         return self._plain(wording(command, lang), lang), replace(state, pending_choices=())
 
     def _match(self, analysis: Analysis, state: ConversationState, channel: str):
         (best, p), (second, q) = analysis.topics[:2]
+        adult = analysis.adult >= ADULT_AT
         if disclosure(analysis):
-            return self._answer(DISCLOSURE_TOPIC, max(p, q), state, channel)
+            return self._answer(DISCLOSURE_TOPIC, max(p, q), state, channel, adult)
         mode = unsure(analysis)
         if mode == "not_sure":
             reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=p)
             return reply, replace(state, pending_choices=())
         if mode == "clarify":
             return self._clarify(((best, p), (second, q)), state)
-        return self._answer(best, p, state, channel)
+        return self._answer(best, p, state, channel, adult)
 
-    def _answer(self, topic: str, confidence: float, state: ConversationState, channel: str):
+    def _answer(
+        self,
+        topic: str,
+        confidence: float,
+        state: ConversationState,
+        channel: str,
+        adult: bool = False,
+    ):
         entry = self.kb.entry(topic, state.lang)
-        body = entry.long if channel in LONG_ANSWER_CHANNELS else entry.short
+        body = _wording(entry, channel in LONG_ANSWER_CHANNELS, adult)
         reply = self._plain(body, state.lang, topic, confidence)
-        return reply, replace(state, last_topic=topic, pending_choices=())
+        extra = {**state.extra, "adult": adult}  # MORE gives the long answer in the same words
+        return reply, replace(state, last_topic=topic, pending_choices=(), extra=extra)
 
     def _clarify(self, best: tuple[tuple[str, float], ...], state: ConversationState):
         """ "Did you mean 1) ... or 2) ...?" with a button per topic."""
@@ -444,6 +458,13 @@ class Engine:
                 wording("self-harm" if verdict.sender_at_risk else "self-harm-other", lang)
             )
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
+
+
+def _wording(entry: Entry, long: bool, adult: bool) -> str:
+    """The entry's long or short answer, worded for an adult when asked and when it has one."""
+    if adult and entry.adult_short and entry.adult_long:
+        return entry.adult_long if long else entry.adult_short
+    return entry.long if long else entry.short
 
 
 def _fresh(state: ConversationState, now: datetime, minutes: float) -> ConversationState:

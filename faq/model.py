@@ -44,8 +44,9 @@ from faq.loader import KnowledgeBase, read_topic_ids
 from faq.normalize import normalize
 
 OFFTOPIC = "_offtopic"
+SENDERS = frozenset({"student", "parent", "teacher", "staff", "community"})  # "unknown": early sets
 NO_DANGER = "_none"  # the kinds model's class for every message that is not an emergency
-MODEL_VERSION = "10"  # change when features or training change
+MODEL_VERSION = "11"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -70,6 +71,7 @@ class Analysis:
     categories: tuple[str, ...]  # kinds of danger, most likely first
     french: float = 0.5  # probability that the message is in French (else English)
     kind_margin: float = 1.0  # how far the likeliest kind of danger leads the second (a margin)
+    adult: float = 0.0  # probability that the sender is an adult (a parent, teacher, neighbour)
 
 
 # Word uni- and bigrams, and character 2-5 grams (a gram may span two words; those seen in one
@@ -108,7 +110,8 @@ def _features(texts: list[str]) -> tuple:
 
 class Models:
     """The fitted linear models as plain arrays: weights (features x outputs) and biases, the
-    outputs being topics, then danger, then French-or-English, then kinds of danger."""
+    outputs being topics, then danger, then French-or-English, then adult-or-student, then kinds
+    of danger."""
 
     def __init__(self, vocab: list[dict[str, int]], idf: np.ndarray, weights, bias, meta):
         self.vocab, self.idf, self.weights, self.bias, self.meta = vocab, idf, weights, bias, meta
@@ -144,10 +147,12 @@ class Models:
         probs = np.exp(topic_scores - topic_scores.max())
         probs /= probs.sum()
         order = np.argsort(-probs)[:5]
-        kind_scores = scores[n + 2 :]
+        kind_scores = scores[n + 3 :]
         weight, kind_weight, bias = self.blend
         danger_score = weight * scores[n] + kind_weight * kind_scores.max() + bias
-        danger, french = (1.0 / (1.0 + math.exp(-float(s))) for s in (danger_score, scores[n + 1]))
+        danger, french, adult = (
+            1.0 / (1.0 + math.exp(-float(s))) for s in (danger_score, scores[n + 1], scores[n + 2])
+        )
         kinds = np.argsort(-kind_scores)[:2]
         return Analysis(
             tuple((self.topics[i], float(probs[i])) for i in order),
@@ -155,6 +160,7 @@ class Models:
             tuple(self.categories[i] for i in kinds),
             french,
             float(kind_scores[kinds[0]] - kind_scores[kinds[1]]),
+            adult,
         )
 
     def save(self, path: Path) -> None:
@@ -264,6 +270,19 @@ def _fit_kinds(x, examples: Sequence[Example], rows) -> tuple[np.ndarray, np.nda
     return coef[kinds], bias[kinds], [str(c) for c in svm.classes_[kinds]]
 
 
+def _fit_adult(x, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and bias of a logistic regression, adult (parent, teacher, staff, community) or
+    student, on the examples whose sender is known; a bias that always says student when the
+    examples hold only one of the two."""
+    rows = [i for i, e in enumerate(examples) if e.who in SENDERS]
+    y = [examples[i].who != "student" for i in rows]
+    if len(set(y)) < 2:
+        return np.zeros((1, x.shape[1])), np.array([-10.0])
+    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    model.fit(x[rows], y)
+    return model.coef_, model.intercept_
+
+
 def _blend(x, examples: Sequence[Example]) -> list[float]:
     """How the danger score is made: weight * the regression's score + kind_weight * the best
     score of the kinds of danger + bias, a logistic regression fitted on one half of the batches
@@ -336,12 +355,13 @@ def _fit_all(x, examples: Sequence[Example], topical: list[int], labels: list[st
         ),
         delayed(_fit_kinds)(x, examples, range(len(examples))),
         delayed(_blend)(x, examples),
+        delayed(_fit_adult)(x, examples),
     ]
     if split is not None:
         jobs.insert(1, delayed(_held_out_scores)(x_topical, y, *split))
-    topic, *held_out, danger, french, category, blend = Parallel(n_jobs=2)(jobs)
+    topic, *held_out, danger, french, category, blend, adult = Parallel(n_jobs=2)(jobs)
     temperature = _temperature(held_out[0], y[split[1]]) if split is not None else 1.0
-    return topic, temperature, danger, french, category, blend
+    return topic, temperature, danger, french, category, blend, adult
 
 
 def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> Models:
@@ -359,12 +379,15 @@ def train(examples: Sequence[Example], topics: Sequence[str] | None = None) -> M
         if e.topic_known and (e.topic in known if e.topic else not e.emergency)
     ]
     labels = [examples[i].topic or OFFTOPIC for i in topical]
-    topic, temperature, danger, french, category, blend = _fit_all(x, examples, topical, labels)
+    topic, temperature, danger, french, category, blend, adult = _fit_all(
+        x, examples, topical, labels
+    )
     topic_coef, topic_bias = _per_class(topic)
     kind_coef, kind_bias, kinds = category
     danger_coef, danger_bias = danger
-    weights = np.hstack([topic_coef.T, danger_coef.T, french.coef_.T, kind_coef.T])
-    bias = np.concatenate([topic_bias, danger_bias, french.intercept_, kind_bias])
+    adult_coef, adult_bias = adult
+    weights = np.hstack([topic_coef.T, danger_coef.T, french.coef_.T, adult_coef.T, kind_coef.T])
+    bias = np.concatenate([topic_bias, danger_bias, french.intercept_, adult_bias, kind_bias])
     meta = {
         "topics": [str(c) for c in topic.classes_],
         "categories": kinds,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from faq.gsm import encoding_of, two_segment_budget, units
 
@@ -21,6 +21,9 @@ class Entry(BaseModel):
     title: str = NonEmptyText
     short: str = NonEmptyText
     long: str = NonEmptyText
+    # the same answer worded for an adult asking about a child (a parent, a teacher); optional
+    adult_short: str | None = None
+    adult_long: str | None = None
     questions: list[str] = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
     related: list[str] = Field(default_factory=list)
@@ -35,20 +38,31 @@ class Entry(BaseModel):
             raise ValueError("holds an empty item")
         return items
 
-    @field_validator("short", "long", "title")
+    @field_validator("short", "long", "title", "adult_short", "adult_long")
     @classmethod
-    def strip_text(cls, text: str) -> str:
+    def strip_text(cls, text: str | None) -> str | None:
         """Drop the trailing newline YAML block scalars leave."""
+        if text is None:
+            return None
         text = text.strip()
         if not text:
             raise ValueError("is empty")
         return text
 
-    @field_validator("short")
+    @model_validator(mode="after")
+    def adult_answer_whole(self) -> Entry:
+        """An adult wording has both its short and its long answer, or neither."""
+        if (self.adult_short is None) != (self.adult_long is None):
+            raise ValueError("adult_short and adult_long go together")
+        return self
+
+    @field_validator("short", "adult_short")
     @classmethod
-    def short_fits_two_sms(cls, short: str, info: ValidationInfo) -> str:
+    def short_fits_two_sms(cls, short: str | None, info: ValidationInfo) -> str | None:
         """The short answer plus the line sent after it (the 911 reminder, given by the caller
         as the validation context's sms_suffix) must fit in two SMS segments."""
+        if short is None:
+            return None
         suffixes = (info.context or {}).get("sms_suffix") or {}
         lang = info.data.get("lang", "en")
         suffix = suffixes.get(lang) or suffixes.get("en") or ""

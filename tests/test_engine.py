@@ -350,3 +350,29 @@ def test_thanks_and_greetings_in_other_words_are_answered_as_such(engine, text, 
 
 def test_a_question_after_a_thanks_is_answered(engine):
     assert ask(engine, "thanks! is the officer at school today?").topic == "sro-presence"
+
+
+@pytest.mark.parametrize(("adult", "worded"), [(0.95, "adult"), (0.5, "child")])
+def test_an_adult_gets_the_adult_wording_on_every_channel_and_after_more(
+    knowledge_base, adult, worded
+):
+    from faq.model import Analysis
+
+    analysis = Analysis((("abuse", 0.97), ("bullying", 0.01)), 0.0, (), adult=adult)
+    engine = Engine(knowledge_base, models=_Fixed(analysis))
+    entry = knowledge_base.entry("abuse", "en")
+    short, long = (
+        (entry.adult_short, entry.adult_long) if worded == "adult" else (entry.short, entry.long)
+    )
+    assert ask(engine, "my son told me his coach touched him").text == short
+    assert ask(engine, "more").text == long
+    assert ask(engine, "my son told me his coach touched him", channel="web").text == long
+
+
+def test_an_entry_without_an_adult_wording_answers_adults_with_its_own(knowledge_base):
+    from faq.model import Analysis
+
+    assert knowledge_base.entry("sro-role", "en").adult_short is None
+    analysis = Analysis((("sro-role", 0.97), ("bot-help", 0.01)), 0.0, (), adult=0.99)
+    reply = ask(Engine(knowledge_base, models=_Fixed(analysis)), "what does the sro do")
+    assert reply.text == knowledge_base.entry("sro-role", "en").short

@@ -107,3 +107,17 @@ def test_faq_check_warns_about_stale_entries():
     )
     assert out.returncode == 0
     assert "warning: en/sro-role: last reviewed" in out.stdout
+
+
+def test_an_adult_wording_needs_both_answers(kb_copy):
+    edit(kb_copy[0], lambda t: t[0].update(adult_short="Worded for a parent."))
+    found = problems(*kb_copy)
+    assert (
+        f"en.yaml: topic {read_topic_ids()[0]}: field (entry): adult_short and adult_long" in found
+    )
+
+
+def test_an_over_long_adult_sms_answer(kb_copy):
+    edit(kb_copy[0], lambda t: t[0].update(adult_short="word " * 70, adult_long="A long answer."))
+    found = problems(*kb_copy)
+    assert f"topic {read_topic_ids()[0]}: field adult_short:" in found and "two-SMS" in found

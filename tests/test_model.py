@@ -72,3 +72,24 @@ def test_one_batch_leaves_the_regression_alone(examples):
     few = [dataclasses.replace(e, batch="one") for e in examples[0][::10]]
     x, _, _ = _features([_text(e.text) for e in few])
     assert _blend(x, few) == [1.0, 0.0, 0.0]
+
+
+def test_the_sender_model_tells_a_parent_from_a_child(models):
+    for parent in (
+        "my son told me his coach touched him, what do i do",
+        "ma fille se fait intimider",
+    ):
+        assert models.analyze(parent).adult > 0.8, parent
+    for child in ("my coach touched me and i dont know what to do", "je me fais intimider"):
+        assert models.analyze(child).adult < 0.5, child
+
+
+def test_examples_of_one_kind_of_sender_say_student():
+    from scipy.sparse import csr_matrix
+
+    from faq.corpus import Example
+    from faq.model import _fit_adult
+
+    only = [Example(f"question {n}", "en", "sro-role", False, who="student") for n in range(4)]
+    coef, bias = _fit_adult(csr_matrix(np.eye(4)), only)
+    assert not coef.any() and bias[0] <= -10
