@@ -45,6 +45,11 @@ DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
 # of non-emergencies (caution 4.8 % -> 5.4 %); offered to any unsure reply with these among the
 # two best, 3.0 %.
 SAFETY_TOPICS, SAFETY_UNSURE_AT = ("abuse", "mental-health"), 0.15
+# Mental health among the two best topics at this probability or more, and another topic
+# answered: the reply ends with 9-8-8 and Kids Help Phone ("je me scarifie depuis un mois, est ce
+# que l agent va le dire a mes parents" is answered about parents, and gets the crisis lines).
+# Out of fold (10 grouped folds, 2026-12-04), 0.7 % of non-emergencies get the line.
+SUPPORT_AT = 0.1
 # The sender model this sure of an adult: an entry's adult wording, where it has one ("my son
 # told me his coach touched him" is not answered "it's not your fault, tell an adult you trust").
 ADULT_AT = 0.8
@@ -101,7 +106,13 @@ COMMANDS = {
 }
 # Thanks and greetings in other words than COMMANDS lists ("thank you very much", "merci pour
 # l'info", "hello there"): a word of the kind and nothing but courtesy words beside it.
-COURTESY = {
+COURTESY = {  # the first kind a message has words of names it
+    # a bare "goodbye" is a farewell here; taken for danger it still gets the 911 line and the
+    # crisis lines (see _handle)
+    "bye": frozenset(
+        {"bye", "goodbye", "cya", "ttyl", "gtg", "see", "later", "night", "goodnight"}
+        | {"revoir", "nuit", "soiree"}
+    ),
     "thanks": frozenset({"thanks", "thank", "thx", "ty", "tysm", "merci", "appreciate"}),
     "greeting": frozenset(
         {"hi", "hello", "hey", "hiya", "bonjour", "bonsoir", "salut", "allo", "coucou", "yo"}
@@ -111,10 +122,12 @@ COURTESY = {
 COURTESY_WORDS = frozenset(
     "you u very so much sm a lot bcp beaucoup mille fois ok okay cool great good nice super "
     "parfait perfect awesome for the help info information pour l la de votre ton it again bien "
-    "and et really vraiment officer there everyone all madame monsieur".split()
+    "and et really vraiment officer there everyone all madame monsieur tomorrow soon bonne "
+    "demain au".split()
 )
 SURE_OF_LANGUAGE = 0.7
 FRENCH_COURTESY = frozenset({"bonjour", "bonsoir", "salut", "coucou", "merci", "aide"})
+KEEP_LANGUAGE = frozenset({"more", "menu", "help", "status"})  # MORE after French stays French
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
 ORDINALS = {
     "first": 1,
@@ -162,6 +175,11 @@ def unsure_near_safety(analysis: Analysis) -> bool:
     """Not sure of the topic, and abuse or feeling unsafe may be what the sender means."""
     near = any(t in SAFETY_TOPICS and p >= SAFETY_UNSURE_AT for t, p in analysis.topics[:2])
     return near and unsure(analysis) != "answer"
+
+
+def needs_support(analysis: Analysis) -> bool:
+    """Feeling unsafe or hurting oneself may be part of what the sender means."""
+    return any(t == "mental-health" and p >= SUPPORT_AT for t, p in analysis.topics[:2])
 
 
 def asked_beside_danger(body: str, analysis: Analysis) -> str | None:
@@ -267,11 +285,15 @@ class Engine:
             self._keep(key, state, message)
             return [reply]
         analysis = self.models.analyze(body)
-        lang = _language(analysis.french, state.lang, body)
+        command = self._command_of(body)
+        lang = _language(analysis.french, state.lang, body, command in KEEP_LANGUAGE)
         verdict = triage(body, analysis)
-        if self._command_of(body) or message.choice:
-            # HELP, AIDE, MENU, THANKS, a button: the bot's own words, answered as such; the 911
-            # line comes first only when the danger model took one for danger
+        support = needs_support(analysis)
+        if command or message.choice:
+            # HELP, AIDE, MENU, THANKS, BYE, a button: the bot's own words, answered as such; the
+            # 911 line comes first only when the danger model took one for danger, and the crisis
+            # lines follow when it took one for self-harm ("goodbye")
+            support = verdict.self_harm
             verdict = replace(verdict, emergency=False, caution=verdict.emergency)
         elif not verdict.emergency and unsure_near_safety(analysis):
             verdict = replace(verdict, caution=True)
@@ -293,6 +315,9 @@ class Engine:
         if verdict.caution and not _DIGIT.match(body):
             opening = wording("caution", reply.lang)  # maybe danger: 911 first, then the answer
             reply = replace(reply, text=f"{opening}\n{reply.text}", caution=True)
+        if support and reply.topic not in SAFETY_TOPICS:  # those answers give the lines already
+            support_line = wording("support", reply.lang)
+            reply = replace(reply, text=f"{reply.text}\n{support_line}", crisis_lines=True)
         return [reply]
 
     def _keep(self, key: str, state: ConversationState, message: Message) -> None:
@@ -478,13 +503,12 @@ def _fresh(state: ConversationState, now: datetime, minutes: float) -> Conversat
 
 
 def _courtesy(words: str) -> str | None:
-    """ "thanks" or "greeting" when the words are only that and courtesy ("thank you very
-    much", "hello there"); None otherwise."""
+    """ "bye", "thanks" or "greeting" when the words are only courtesy ("thank you very much",
+    "hello there", "ok thanks, bye"); None otherwise."""
     tokens = set(words.split())
-    for command, kind in COURTESY.items():
-        if tokens & kind and tokens <= kind | COURTESY_WORDS:
-            return command
-    return None
+    if not tokens <= COURTESY_WORDS.union(*COURTESY.values()):
+        return None
+    return next((command for command, kind in COURTESY.items() if tokens & kind), None)
 
 
 def _has_words(body: str) -> bool:
@@ -492,15 +516,14 @@ def _has_words(body: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2,}", body))
 
 
-def _language(french: float, current: str, body: str = "") -> str:
-    """French or English when the language model is sure, else French for a French courtesy
-    word ("bonsoir", "coucou"), else the conversation's language ("ok", "1" and names say
-    nothing about it)."""
-    if french >= SURE_OF_LANGUAGE:
-        return "fr"
-    if french <= 1 - SURE_OF_LANGUAGE:
-        return "en"
-    return "fr" if set(normalize(body).split()) & FRENCH_COURTESY else current
+def _language(french: float, current: str, body: str = "", keep: bool = False) -> str:
+    """French or English when the language model is sure; for a command of no language
+    ("more" after a French answer) or when the model is unsure ("ok", "1", names), French for a
+    French courtesy word ("bonsoir", "merci", "aide"), else the conversation's language."""
+    courtesy = bool(set(normalize(body).split()) & FRENCH_COURTESY)
+    if keep or SURE_OF_LANGUAGE > french > 1 - SURE_OF_LANGUAGE:
+        return "fr" if courtesy else current
+    return "fr" if french >= SURE_OF_LANGUAGE else "en"
 
 
 def build_engine(

@@ -35,6 +35,7 @@ class Reply:
     lang: str = "en"
     reminder: str = ""
     caution: bool = False  # opens with "if anyone is in danger now, call 911" (not an emergency)
+    crisis_lines: bool = False  # ends with 9-8-8 and Kids Help Phone: no channel may cut it
 
     @property
     def full_text(self) -> str:

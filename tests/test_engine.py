@@ -303,7 +303,7 @@ def test_an_unsure_reply_near_abuse_or_feeling_unsafe_opens_with_the_911_line(
 @pytest.mark.parametrize(
     ("margin", "advice"),
     [
-        (0.1, "Get to a safe place if you can, and tell 911 exactly where you are"),
+        (0.1, "If you are hiding, stay hidden and quiet. If not, get to a safe place if you can."),
         (0.9, "Call 911 and stay with the person."),
     ],
 )
@@ -327,7 +327,7 @@ def test_a_guessed_kind_keeps_the_crisis_lines_of_either_kind(knowledge_base):
     engine = Engine(knowledge_base, models=_Fixed(analysis))
     (reply,) = engine.handle(Message("sms", "s1", "please come i cant do this"))
     assert "9-8-8" in reply.text and "1-800-668-6868" in reply.text
-    assert "Get to a safe place if you can" in reply.text
+    assert "get to a safe place if you can" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -344,7 +344,7 @@ def test_a_guessed_kind_keeps_the_crisis_lines_of_either_kind(knowledge_base):
     ],
 )
 def test_thanks_and_greetings_in_other_words_are_answered_as_such(engine, text, opens):
-    reply = ask(engine, text)
+    reply = ask(engine, text, sender=text)
     assert reply.text.startswith(opens) and not reply.caution
 
 
@@ -376,3 +376,48 @@ def test_an_entry_without_an_adult_wording_answers_adults_with_its_own(knowledge
     analysis = Analysis((("sro-role", 0.97), ("bot-help", 0.01)), 0.0, (), adult=0.99)
     reply = ask(Engine(knowledge_base, models=_Fixed(analysis)), "what does the sro do")
     assert reply.text == knowledge_base.entry("sro-role", "en").short
+
+
+@pytest.mark.parametrize("text", ["bye", "see you tomorrow", "ok thanks, bye!", "bonne nuit"])
+def test_a_farewell_is_answered_as_one(engine, text):
+    reply = ask(engine, text, sender=text)  # the danger model may add the 911 line first
+    assert ("Take care" in reply.text or "Prends soin" in reply.text) and not reply.emergency
+    assert "Do not wait until tomorrow" not in reply.text
+
+
+def test_a_farewell_taken_for_self_harm_keeps_the_911_line_and_the_crisis_lines(knowledge_base):
+    from faq.model import Analysis
+
+    topics = (("_offtopic", 0.9), ("mental-health", 0.05))
+    analysis = Analysis(topics, danger=0.95, categories=("self-harm", "threat"))
+    (reply,) = Engine(knowledge_base, models=_Fixed(analysis)).handle(
+        Message("sms", "s", "goodbye")
+    )
+    assert reply.text.startswith("If you or anyone else is in danger right now, call 911.")
+    assert "Take care" in reply.text and "9-8-8" in reply.text and "686868" in reply.text
+    assert not reply.emergency and reply.caution
+
+
+@pytest.mark.parametrize(
+    ("topics", "support"),
+    [
+        ((("parent-notification", 0.71), ("mental-health", 0.27)), True),
+        ((("privacy", 0.85), ("mental-health", 0.11)), True),
+        ((("mental-health", 0.80), ("privacy", 0.15)), False),  # its answer has the lines
+        ((("privacy", 0.95), ("mental-health", 0.04)), False),
+    ],
+)
+def test_a_reply_near_mental_health_ends_with_the_crisis_lines(knowledge_base, topics, support):
+    from faq.model import Analysis
+
+    analysis = Analysis(topics, danger=0.0, categories=())
+    reply = ask(Engine(knowledge_base, models=_Fixed(analysis)), "a message")
+    line = "Call or text 9-8-8 any time, or Kids Help Phone at 1-800-668-6868"
+    assert (line in reply.text) is support
+    assert reply.text.count("9-8-8") <= 1 or not support
+
+
+def test_more_after_a_french_answer_stays_french(engine):
+    assert ask(engine, "c'est quoi la LSJPA?").lang == "fr"
+    reply = ask(engine, "more")
+    assert reply.lang == "fr" and reply.text == engine.kb.entry("ycja", "fr").long

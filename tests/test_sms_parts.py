@@ -55,3 +55,9 @@ def test_a_cut_never_falls_after_a_title_or_an_initial():
     )
     text = sms_text([Reply(body, reminder=REMINDER)])
     assert "Cst. B. Sample (badge 12)." in text
+
+
+def test_a_reply_with_crisis_lines_is_never_cut():
+    long = "An ordinary answer that goes on. " * 20 + "Call or text 9-8-8 any time."
+    text = sms_text([Reply(long, reminder="Emergency: 911.", crisis_lines=True)])
+    assert segments(text) > MAX_SEGMENTS and text.endswith("9-8-8 any time.\nEmergency: 911.")

@@ -139,6 +139,18 @@ FLOOR = (
         r"\b(veut|va|voulait|menace de) (se suicider|se tuer|mourir)\b",
         "mon amie veut se suicider",
     ),
+    Rule(  # looking up how to die: a warning sign, whatever question comes with it
+        SELF_HARM,
+        r"\b(i|i have|i am|i was|i keep|i kept|been|he|she|he is|she is|my friend|my bff) (been |keeps |kept |has been )?"
+        r"(look|looking|looked|search|"
+        r"searching|searched|google|googling|googled|research|researching|researched) ?(up )?"
+        r"(how to|ways to|the best way to|painless ways to) (die|kill (my|her|him) ?self|end my life|"
+        r"tie a noose|hang my ?self|overdose)\b(?! (in|on) (minecraft|fortnite|roblox|gta|a game|"
+        r"the game)\b)|"
+        r"\b(cherche|chercher|cherchais|regarde|regarder|google) (sur (google|internet) )?"
+        r"(comment|des facons de|des moyens de) (mourir|me tuer|me suicider|me pendre|en finir)\b",
+        "i been looking up how to tie a noose",
+    ),
     # weapons used now
     Rule(WEAPON, r"\b(gun ?shots?|shots fired|active shooter)\b", "I heard gunshots at school"),
     Rule(

@@ -29,11 +29,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "followed": "Go into a busy store or public place, stay near other people and call 911.",
         "missing-child": "Tell 911 who is missing, what they wore, and where and when they "
         "were last seen.",
-        "vehicle": "Stay out of traffic, call 911 and tell them exactly where you are.",
+        "vehicle": "Get away from the vehicle and out of traffic, and tell 911 exactly where you "
+        "are and what the vehicle looks like.",
         "threat": "Tell 911 exactly what was said or posted and who said it. Do not wait until "
         "tomorrow.",
-        "any-danger": "Get to a safe place if you can, and tell 911 exactly where you are and "
-        "what is happening.",
+        "any-danger": "If you are hiding, stay hidden and quiet. If not, get to a safe place if "
+        "you can. Tell 911 exactly where you are and what is happening.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
         "to 686868).",
@@ -48,6 +49,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "greeting": "Hi! I answer questions about the Calgary Police School Resource Officer "
         "program. Type your question, or MENU to see topics.",
         "thanks": "You are welcome. Ask me anything else about your School Resource Officer.",
+        "bye": "Take care. Write any time you have a question about your School Resource Officer.",
+        "support": "Thinking about hurting yourself, or worried about someone who is? Call or "
+        "text 9-8-8 any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT to 686868).",
         "no_more": "Ask me a question first, then reply MORE for the longer answer.",
         "empty": "Please type a question, or MENU to see what I can help with.",
     },
@@ -78,10 +82,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "personnes et appelle le 911.",
         "missing-child": "Dis au 911 qui est disparu, comment la personne est habillée, où et "
         "quand elle a été vue pour la dernière fois.",
-        "vehicle": "Reste loin de la circulation, appelle le 911 et dis exactement où tu es.",
+        "vehicle": "Éloigne-toi du véhicule et de la circulation, et dis au 911 exactement où tu "
+        "es et à quoi ressemble le véhicule.",
         "threat": "Dis au 911 exactement ce qui a été dit ou publié et par qui. N'attends pas.",
-        "any-danger": "Mets-toi en sécurité si tu le peux et dis au 911 exactement où tu es et "
-        "ce qui se passe.",
+        "any-danger": "Si tu es caché·e, reste caché·e et silencieux·se. Sinon, mets-toi en "
+        "sécurité si tu le peux. Dis au 911 exactement où tu es et ce qui se passe.",
         "self-harm": "Tu comptes, et tu n'es pas seul·e. Appelle ou texte le 9-8-8 (ligne "
         "d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
         "1-800-668-6868 (ou par texto au 686868).",
@@ -96,6 +101,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "greeting": "Bonjour! Je réponds aux questions sur le programme des agents de "
         "ressources scolaires de la police de Calgary. Écris ta question ou MENU.",
         "thanks": "Avec plaisir. Pose-moi une autre question au besoin.",
+        "bye": "Prends soin de toi. Écris-moi quand tu veux pour une question sur l'agent de ton "
+        "école.",
+        "support": "Tu penses à te faire du mal, ou tu t'inquiètes pour quelqu'un? Appelle ou "
+        "texte le 9-8-8 en tout temps, ou Jeunesse, J'écoute au 1-800-668-6868 (ou par texto au "
+        "686868).",
         "no_more": "Pose d'abord une question, puis réponds PLUS pour la réponse détaillée.",
         "empty": "Écris une question, ou MENU pour voir les sujets.",
     },

@@ -1,8 +1,8 @@
 """One SMS per answer: the network splits it into segments and the phone joins them in order.
 
 Ordinary answers are held to MAX_SEGMENTS: the body is cut at a sentence, else a word, and the
-911 reminder stays whole. A reply that carries an emergency is never cut (Twilio accepts up to
-URGENT_MAX_SEGMENTS segments), so every crisis number arrives complete."""
+911 reminder stays whole. A reply that carries an emergency or crisis lines is never cut (Twilio
+accepts up to URGENT_MAX_SEGMENTS segments), so every crisis number arrives complete."""
 
 from __future__ import annotations
 
@@ -58,6 +58,6 @@ def sms_text(replies: Sequence[Reply]) -> str:
     body = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
     reminder = next((r.reminder for r in reversed(replies) if r.reminder), "")
     text = _joined(body, reminder)
-    if any(r.emergency for r in replies) or segments(text) <= MAX_SEGMENTS:
+    if any(r.emergency or r.crisis_lines for r in replies) or segments(text) <= MAX_SEGMENTS:
         return text
     return _cut(body, reminder, MAX_SEGMENTS)
