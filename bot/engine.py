@@ -39,12 +39,13 @@ SURELY_OFFTOPIC = 0.75  # off-topic this sure: no offer to pass it on to the off
 # A disclosure of abuse answered as something else (drinking, school rules) costs most: abuse
 # among the two best topics at this probability or more is the answer.
 DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
-# A "not sure" or "did you mean" reply with one of these among the two best guesses at this
-# probability or more opens with the 911 line ("what does an sro do? my brother said if i tell
-# anyone he will kill me"). Out of fold (10 grouped folds, 2026-12-04) it adds the line to 0.6 %
-# of non-emergencies (caution 4.8 % -> 5.4 %); offered to any unsure reply with these among the
-# two best, 3.0 %.
-SAFETY_TOPICS, SAFETY_UNSURE_AT = ("abuse", "mental-health"), 0.15
+# A "not sure" or "did you mean" reply with one of these among the two best guesses at
+# SAFETY_UNSURE_AT or more, or an answer with one of them second at SAFETY_SECOND_AT or more,
+# opens with the 911 line ("what does an sro do? my brother said if i tell anyone he will kill
+# me"). Out of fold (10 grouped folds, 2026-12-04) caution goes from 4.84 % of non-emergencies to
+# 5.42 % with the first, 5.73 % with both; 911 first from 99.60 % to 99.62 % and 99.65 %. Offered
+# to any unsure reply with these among the two best, the first alone would cost 3.0 points.
+SAFETY_TOPICS, SAFETY_UNSURE_AT, SAFETY_SECOND_AT = ("abuse", "mental-health"), 0.15, 0.2
 # Mental health among the two best topics at this probability or more, and another topic
 # answered: the reply ends with 9-8-8 and Kids Help Phone ("je me scarifie depuis un mois, est ce
 # que l agent va le dire a mes parents" is answered about parents, and gets the crisis lines).
@@ -172,7 +173,13 @@ def unsure(analysis: Analysis) -> str:
 
 
 def unsure_near_safety(analysis: Analysis) -> bool:
-    """Not sure of the topic, and abuse or feeling unsafe may be what the sender means."""
+    """Abuse or feeling unsafe may be what the sender means, and the reply is about something
+    else or unsure."""
+    if disclosure(analysis):
+        return False
+    second, q = analysis.topics[1]
+    if second in SAFETY_TOPICS and q >= SAFETY_SECOND_AT:
+        return True
     near = any(t in SAFETY_TOPICS and p >= SAFETY_UNSURE_AT for t, p in analysis.topics[:2])
     return near and unsure(analysis) != "answer"
 

@@ -281,6 +281,7 @@ def test_a_question_beside_a_danger_is_answered_after_the_911_reply(
     [
         ((("sro-role", 0.42), ("abuse", 0.30)), True),  # "did you mean", abuse an option
         ((("_offtopic", 0.40), ("mental-health", 0.20)), True),  # "not sure", feeling unsafe
+        ((("sro-role", 0.49), ("abuse", 0.24)), True),  # answered, abuse a close second
         ((("sro-role", 0.42), ("bullying", 0.30)), False),  # unsure, no safety topic near
         ((("drugs-alcohol", 0.80), ("mental-health", 0.18)), False),  # sure: answered
         ((("_offtopic", 0.60), ("abuse", 0.10)), False),  # abuse too unlikely
