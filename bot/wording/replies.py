@@ -17,7 +17,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "your phone and call 911 as soon as it is safe to talk.",
         "fire": "Leave by the nearest safe exit, pull the fire alarm on your way out and call "
         "911 from outside. For smoke or a gas smell, get out first, then call.",
-        "violence": "Get to a safe place and call 911. Do not step between people fighting.",
+        "violence": "Get to a safe place and call 911. If others are fighting, do not step "
+        "between them.",
         "medical": "Call 911 and stay with the person. Do what the 911 call-taker tells you.",
         "overdose": "Stay with the person. If they are not breathing or will not wake up, "
         "tell the call-taker right away. You will not get in trouble for calling "
@@ -68,7 +69,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "porte, mets ton téléphone en silencieux et appelle le 911 dès que tu peux parler.",
         "fire": "Sors par la sortie sûre la plus proche, déclenche l'alarme incendie en sortant "
         "et appelle le 911 de l'extérieur. Pour de la fumée ou une odeur de gaz, sors d'abord.",
-        "violence": "Mets-toi en sécurité et appelle le 911. Ne t'interpose pas.",
+        "violence": "Mets-toi en sécurité et appelle le 911. Si d'autres se battent, ne "
+        "t'interpose pas.",
         "medical": "Appelle le 911 et reste avec la personne. Suis les consignes du 911.",
         "overdose": "Reste avec la personne. Si elle ne respire pas ou ne se réveille pas, "
         "dis-le tout de suite au 911. Tu n'auras pas d'ennuis pour avoir "
