@@ -304,7 +304,10 @@ def test_an_unsure_reply_near_abuse_or_feeling_unsafe_opens_with_the_911_line(
 @pytest.mark.parametrize(
     ("margin", "advice"),
     [
-        (0.1, "If you are hiding, stay hidden and quiet. If not, get to a safe place if you can."),
+        (
+            0.1,
+            "Tell 911 exactly where you are and what is happening. If you are hiding, stay hidden",
+        ),
         (0.9, "Call 911 and stay with the person."),
     ],
 )
@@ -422,3 +425,17 @@ def test_more_after_a_french_answer_stays_french(engine):
     assert ask(engine, "c'est quoi la LSJPA?").lang == "fr"
     reply = ask(engine, "more")
     assert reply.lang == "fr" and reply.text == engine.kb.entry("ycja", "fr").long
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little brother swallowed some of my mom's pills, he's 4",
+        "my 15 yo daughter said she doesnt see the point anymore and wants to die",
+        "one of my students said she wants to kill herself tonight",
+    ],
+)
+def test_someone_else_at_risk_gets_the_lines_for_a_bystander(engine, text):
+    reply = ask(engine, text, sender=text)
+    assert reply.emergency and "Stay with them if you can" in reply.text
+    assert "You matter" not in reply.text and "9-8-8" in reply.text

@@ -35,6 +35,9 @@ EMERGENCIES = [
     "this guy showed us a gun in the washroom",
     "il a fait une surdose pis il respire pas",
     "j'ai plus envie de vivre",
+    "my friend wants to hurt herself",
+    "mon ami veut se faire du mal",
+    "my son is panicking and says he wants to die",
 ]
 
 NOT_EMERGENCIES = [

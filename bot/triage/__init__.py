@@ -47,9 +47,12 @@ URGENCY_ORDER = (
     "self-harm",
 )
 _SOMEONE_ELSE = re.compile(
-    r"\b(my|our) (friend|bff|bestie|sister|brother|cousin|mom|mum|dad|classmate|girlfriend|"
-    r"boyfriend|son|daughter|student|kid|child)\b|\b(mon|ma) (ami|amie|soeur|frere|fils|fille)\b|"
-    r"^(he|she|they|il|elle) "
+    r"\b(my|our) ((little|big|older|younger|baby|best|step|twin|\d+ ?(yo|year old|yr old)) )*"
+    r"(friend|bff|bestie|sister|brother|cousin|mom|mum|dad|classmate|girlfriend|boyfriend|son|"
+    r"daughter|student|kid|child)s?\b|"
+    r"\b(mon|ma|mes) ((petite?|grande?|meilleure?|demi) )*"
+    r"(ami|amie|soeur|frere|fils|fille|eleve)s?\b|"
+    r"^(he|she|they|il|elle) |\b(a|one of my|un|une) (student|eleve|player|joueur|joueuse)\b"
 )
 
 

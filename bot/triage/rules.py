@@ -62,7 +62,7 @@ FLOOR = (
     Rule(SELF_HARM, r"\b(kill|hurt|harm) ?my ?self\b", "i want to kill myself"),
     Rule(
         SELF_HARM,
-        r"(?<!not )(?<!never )\b(want|wanna|planning|ready) to die\b",
+        r"(?<!not )(?<!never )\b(wants?|wanna|planning|ready) to die\b",
         "i just want to die",
     ),
     Rule(SELF_HARM, r"\b(i am|im|feeling|feel|been) suicidal\b", "ive been feeling suicidal"),
@@ -136,8 +136,15 @@ FLOOR = (
     ),
     Rule(
         SELF_HARM,
-        r"\b(veut|va|voulait|menace de) (se suicider|se tuer|mourir)\b",
+        r"\b(veut|va|voulait|menace de) (se suicider|se tuer|mourir|se faire du mal|se blesser|"
+        r"se couper|se mutiler)\b",
         "mon amie veut se suicider",
+    ),
+    Rule(  # someone else's intent to hurt themselves, said directly
+        SELF_HARM,
+        r"\b(wants?|wanna|going|gonna|trying|tried|plans?|planning|threatening) to (kill|hurt|harm|"
+        r"cut) (him|her|them) ?sel(f|ves)\b",
+        "my friend wants to hurt herself",
     ),
     Rule(  # looking up how to die: a warning sign, whatever question comes with it
         SELF_HARM,
@@ -248,6 +255,18 @@ CANCELS = (
         r"\b(si (un|une) (eleve|enfant|jeune|ado|etudiante?)|"
         r"if a (student|kid|child|teen|youth) (texts|writes|says|tells|messages))\b",
         "si un eleve ecrit au bot qu'il veut se suicider, qui est averti?",
+    ),
+    Cancel(  # what to do if a friend ever says it: a question for later, not a friend saying it
+        frozenset({SELF_HARM}),
+        r"\bif (a|my) (friend|bff|classmate) (ever )?(texts|writes|says|tells|told)\b|"
+        r"\bsi (une? amie?|mon amie?) (me )?(dit|ecrit|texte) un jour\b|\bno sign (she|he|they)\b",
+        "what should i do if a friend ever tells me she wants to hurt herself",
+    ),
+    Cancel(  # a character in a story, not a person
+        frozenset({SELF_HARM}),
+        r"\b(short story|a story|the story|creative writing|the narrator|main character|"
+        r"personnage principal|ma nouvelle|mon roman)\b",
+        "a student handed in a short story where the narrator wants to hurt himself",
     ),
     Cancel(
         frozenset({SELF_HARM}),

@@ -34,8 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "are and what the vehicle looks like.",
         "threat": "Tell 911 exactly what was said or posted and who said it. Do not wait until "
         "tomorrow.",
-        "any-danger": "If you are hiding, stay hidden and quiet. If not, get to a safe place if "
-        "you can. Tell 911 exactly where you are and what is happening.",
+        "any-danger": "Tell 911 exactly where you are and what is happening. If you are hiding, "
+        "stay hidden and quiet; if not, get to a safe place if you can.",
         "self-harm": "You matter, and you do not have to face this alone. Call or text 9-8-8 "
         "(Suicide Crisis Helpline) any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT "
         "to 686868).",
@@ -87,8 +87,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "vehicle": "Éloigne-toi du véhicule et de la circulation, et dis au 911 exactement où tu "
         "es et à quoi ressemble le véhicule.",
         "threat": "Dis au 911 exactement ce qui a été dit ou publié et par qui. N'attends pas.",
-        "any-danger": "Si tu es caché·e, reste caché·e et silencieux·se. Sinon, mets-toi en "
-        "sécurité si tu le peux. Dis au 911 exactement où tu es et ce qui se passe.",
+        "any-danger": "Dis au 911 exactement où tu es et ce qui se passe. Si tu es caché·e, "
+        "reste caché·e et silencieux·se; sinon, mets-toi en sécurité si tu le peux.",
         "self-harm": "Tu comptes, et tu n'es pas seul·e. Appelle ou texte le 9-8-8 (ligne "
         "d'aide en cas de crise de suicide) en tout temps, ou Jeunesse, J'écoute au "
         "1-800-668-6868 (ou par texto au 686868).",
