@@ -160,7 +160,7 @@ def disclosure(analysis: Analysis) -> bool:
     return any(t == DISCLOSURE_TOPIC and p >= DISCLOSURE_AT for t, p in analysis.topics[:2])
 
 
-def unsure(analysis: Analysis) -> str:
+def reply_mode(analysis: Analysis) -> str:
     """What the topic probabilities call for: "answer", "not_sure" or "clarify"."""
     if disclosure(analysis):
         return "answer"
@@ -181,7 +181,7 @@ def unsure_near_safety(analysis: Analysis) -> bool:
     if second in SAFETY_TOPICS and q >= SAFETY_SECOND_AT:
         return True
     near = any(t in SAFETY_TOPICS and p >= SAFETY_UNSURE_AT for t, p in analysis.topics[:2])
-    return near and unsure(analysis) != "answer"
+    return near and reply_mode(analysis) != "answer"
 
 
 def needs_support(analysis: Analysis) -> bool:
@@ -315,7 +315,7 @@ class Engine:
                 first, state = replace(first, topic=topic), replace(state, last_topic=topic)
             self._keep(key, state, message)
             return [first, *also, *urgent]  # 911 first; what the office step asks, last
-        reply, state = self._respond(body, replace(state, lang=lang), message, analysis)
+        reply, state = self._respond(body, replace(state, lang=lang), message, analysis, command)
         if self.desk:
             reply, state = self.desk.lockdown(reply, body, state, message)
         self._keep(key, state, message)
@@ -332,11 +332,17 @@ class Engine:
         stamped = {**state.extra, "at": message.received_at.isoformat()}
         self.store.put(key, replace(state, extra=stamped))
 
-    def _respond(self, body: str, state: ConversationState, message: Message, analysis: Analysis):
+    def _respond(
+        self,
+        body: str,
+        state: ConversationState,
+        message: Message,
+        analysis: Analysis,
+        command: str | None,
+    ):
         channel = message.channel
         if not body and not message.choice:
             return self._plain(wording("empty", state.lang), state.lang), state
-        command = self._command_of(body)
         if (command in LEAVE_ANY_STEP or message.choice in self.kb.topic_ids) and self.desk:
             state = self.desk.leave(state)  # HELP, MENU, STATUS, a topic button end any step
         pending = self.desk.pending(body, state, message) if self.desk else None
@@ -415,7 +421,7 @@ class Engine:
         adult = analysis.adult >= ADULT_AT
         if disclosure(analysis):
             return self._answer(DISCLOSURE_TOPIC, max(p, q), state, channel, adult)
-        mode = unsure(analysis)
+        mode = reply_mode(analysis)
         if mode == "not_sure":
             reply = self._plain(wording("not_sure", state.lang), state.lang, confidence=p)
             return reply, replace(state, pending_choices=())
