@@ -35,7 +35,7 @@ import sklearn
 from joblib import Parallel, delayed
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
@@ -46,7 +46,7 @@ from faq.normalize import normalize
 OFFTOPIC = "_offtopic"
 SENDERS = frozenset({"student", "parent", "teacher", "staff", "community"})  # "unknown": early sets
 NO_DANGER = "_none"  # the kinds model's class for every message that is not an emergency
-MODEL_VERSION = "11"  # change when features or training change
+MODEL_VERSION = "12"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -273,12 +273,16 @@ def _fit_kinds(x, examples: Sequence[Example], rows) -> tuple[np.ndarray, np.nda
 def _fit_adult(x, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
     """Weights and bias of a logistic regression, adult (parent, teacher, staff, community) or
     student, on the examples whose sender is known; a bias that always says student when the
-    examples hold only one of the two."""
+    examples hold only one of the two. Fitted by stochastic gradient descent: out of fold it
+    decides as lbfgs did at C 10 (adults at 0.8: precision 94.1 against 93.9 %, recall 74.3
+    against 74.9 %) in 0.6 s instead of 4.6 s."""
     rows = [i for i, e in enumerate(examples) if e.who in SENDERS]
     y = [examples[i].who != "student" for i in rows]
     if len(set(y)) < 2:
         return np.zeros((1, x.shape[1])), np.array([-10.0])
-    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    model = SGDClassifier(
+        loss="log_loss", alpha=5e-6, class_weight="balanced", tol=1e-3, random_state=SEED
+    )
     model.fit(x[rows], y)
     return model.coef_, model.intercept_
 
