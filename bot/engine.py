@@ -111,7 +111,7 @@ COURTESY = {  # the first kind a message has words of names it
     # a bare "goodbye" is a farewell here; taken for danger it still gets the 911 line and the
     # crisis lines (see _handle)
     "bye": frozenset(
-        {"bye", "goodbye", "cya", "ttyl", "gtg", "see", "later", "night", "goodnight"}
+        {"bye", "goodbye", "cya", "ttyl", "gtg", "see", "later", "night", "goodnight", "gn"}
         | {"revoir", "nuit", "soiree"}
     ),
     "thanks": frozenset({"thanks", "thank", "thx", "ty", "tysm", "merci", "appreciate"}),
@@ -119,15 +119,33 @@ COURTESY = {  # the first kind a message has words of names it
         {"hi", "hello", "hey", "hiya", "bonjour", "bonsoir", "salut", "allo", "coucou", "yo"}
         | {"morning", "afternoon", "evening"}
     ),
+    # an acknowledgement alone ("ok", "got it", "d'accord"); beside thanks or a farewell, those
+    "ok": frozenset(
+        {"ok", "okay", "k", "kk", "oki", "okk", "alright", "got", "gotcha", "noted", "sounds"}
+        | {"accord", "dacc", "daccord", "entendu", "compris", "parfait"}
+    ),
 }
 COURTESY_WORDS = frozenset(
-    "you u very so much sm a lot bcp beaucoup mille fois ok okay cool great good nice super "
-    "parfait perfect awesome for the help info information pour l la de votre ton it again bien "
+    "you u very so much sm a lot bcp beaucoup mille fois cool great good nice super "
+    "perfect awesome for the help info information pour l la de d votre ton it again bien "
     "and et really vraiment officer there everyone all madame monsieur tomorrow soon bonne "
     "demain au".split()
 )
+# A message of emoji alone: acknowledged, thanked, greeted, or met as sadness (the 911 line,
+# then a few kind words and the crisis lines: a "😭" at night may be the start of something).
+EMOJI_COURTESY = {
+    **dict.fromkeys("👍👌✅🆗", "ok"),
+    **dict.fromkeys("🙏", "thanks"),
+    **dict.fromkeys("👋", "greeting"),
+    **dict.fromkeys("😭😢😥😞😔💔🥺☹🙁😿😩😫", "sad"),
+}
+AFTER_DANGER = frozenset({*COURTESY, "sad"})  # after an emergency reply: the 911 line again
+EMOJI_MODIFIERS = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff\\s]")
 SURE_OF_LANGUAGE = 0.7
-FRENCH_COURTESY = frozenset({"bonjour", "bonsoir", "salut", "coucou", "merci", "aide"})
+FRENCH_COURTESY = frozenset(
+    {"bonjour", "bonsoir", "salut", "coucou", "merci", "aide", "accord", "dacc", "daccord"}
+    | {"entendu", "compris", "parfait", "nuit"}
+)
 KEEP_LANGUAGE = frozenset({"more", "menu", "help", "status"})  # MORE after French stays French
 LEAVE_ANY_STEP = frozenset({"menu", "help", "status"})
 ORDINALS = {
@@ -293,19 +311,18 @@ class Engine:
             return [reply]
         analysis = self.models.analyze(body)
         command = self._command_of(body)
+        after_danger = bool(state.extra.get("danger"))  # the last reply was an emergency's
+        if command not in AFTER_DANGER:
+            state = _with(state, danger=None)
         lang = _language(analysis.french, state.lang, body, command in KEEP_LANGUAGE)
         verdict = triage(body, analysis)
         support = needs_support(analysis)
         if command or message.choice:
-            # HELP, AIDE, MENU, THANKS, BYE, a button: the bot's own words, answered as such; the
-            # 911 line comes first only when the danger model took one for danger, and the crisis
-            # lines follow when it took one for self-harm ("goodbye")
-            support = verdict.self_harm
-            verdict = replace(verdict, emergency=False, caution=verdict.emergency)
+            verdict, support = _as_command(verdict, command, after_danger)
         elif not verdict.emergency and unsure_near_safety(analysis):
             verdict = replace(verdict, caution=True)
         if verdict.emergency:
-            state = replace(state, lang=lang, pending_choices=())
+            state = replace(_with(state, danger=1), lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
             first, also = self._emergency(verdict, lang), []
             topic = asked_beside_danger(body, analysis)
@@ -374,6 +391,8 @@ class Engine:
         if STATUS_WITH_CODE.match(body):
             return "status"
         words = normalize(body)
+        if not words:
+            return _emoji_courtesy(body)
         return COMMANDS.get(body.lower().strip(" .!?")) or COMMANDS.get(words) or _courtesy(words)
 
     def _picked(self, body: str, state: ConversationState, choice: str = "") -> str | None:
@@ -511,7 +530,7 @@ def _fresh(state: ConversationState, now: datetime, minutes: float) -> Conversat
     at = state.extra.get("at")
     if not at or now - datetime.fromisoformat(at) <= timedelta(minutes=minutes):
         return state
-    extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await")}
+    extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await", "danger")}
     return replace(state, pending_choices=(), extra=extra)
 
 
@@ -522,6 +541,29 @@ def _courtesy(words: str) -> str | None:
     if not tokens <= COURTESY_WORDS.union(*COURTESY.values()):
         return None
     return next((command for command, kind in COURTESY.items() if tokens & kind), None)
+
+
+def _as_command(verdict: Triage, command: str | None, after_danger: bool) -> tuple[Triage, bool]:
+    """The verdict on HELP, MENU, thanks, a farewell, a button: the bot's own words, answered as
+    such. The 911 line comes first when the danger model took the message for danger, for "😭",
+    and for "ok", thanks or a farewell right after an emergency reply; the crisis lines follow
+    when the model took it for self-harm ("goodbye"), and for "😭"."""
+    sad = command == "sad"
+    caution = verdict.emergency or sad or (after_danger and command in AFTER_DANGER)
+    return replace(verdict, emergency=False, caution=caution), verdict.self_harm or sad
+
+
+def _with(state: ConversationState, **extra) -> ConversationState:
+    """The state with these extra values set (None removes one)."""
+    kept = {k: v for k, v in {**state.extra, **extra}.items() if v is not None}
+    return replace(state, extra=kept)
+
+
+def _emoji_courtesy(body: str) -> str | None:
+    """ "ok", "thanks", "greeting" or "sad" for a message of emoji of one of those kinds only
+    ("👍", "😭😭"); None otherwise."""
+    kinds = {EMOJI_COURTESY.get(c) for c in EMOJI_MODIFIERS.sub("", body)}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _has_words(body: str) -> bool:

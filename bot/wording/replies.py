@@ -51,6 +51,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "program. Type your question, or MENU to see topics.",
         "thanks": "You are welcome. Ask me anything else about your School Resource Officer.",
         "bye": "Take care. Write any time you have a question about your School Resource Officer.",
+        "ok": "Okay. If you have another question about your School Resource Officer, just type "
+        "it, or reply MENU to see topics.",
+        "sad": "It sounds like things are hard right now. You can tell me what is going on, or "
+        "reply MENU to see what I can help with.",
         "support": "Thinking about hurting yourself, or worried about someone who is? Call or "
         "text 9-8-8 any time, or Kids Help Phone at 1-800-668-6868 (text CONNECT to 686868).",
         "no_more": "Ask me a question first, then reply MORE for the longer answer.",
@@ -105,6 +109,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks": "Avec plaisir. Pose-moi une autre question au besoin.",
         "bye": "Prends soin de toi. Écris-moi quand tu veux pour une question sur l'agent de ton "
         "école.",
+        "ok": "D'accord. Si tu as une autre question sur l'agent de ton école, écris-la, ou "
+        "réponds MENU pour voir les sujets.",
+        "sad": "On dirait que c'est difficile en ce moment. Tu peux m'écrire ce qui se passe, ou "
+        "répondre MENU pour voir ce que je peux faire.",
         "support": "Tu penses à te faire du mal, ou tu t'inquiètes pour quelqu'un? Appelle ou "
         "texte le 9-8-8 en tout temps, ou Jeunesse, J'écoute au 1-800-668-6868 (ou par texto au "
         "686868).",
