@@ -99,6 +99,8 @@ FLOOR_FIGURES = [
     "je vais mourir de honte si elle lit ma lettre",
     "dans ma serie le heros met le feu a l'ecole",
     "in my game the house is on fire and i have to save the cat",
+    "dans le livre que je lis le personnage veut se suicider, c'est correct d'en parler?",
+    "in the book the character wants to kill himself and it makes me sad",
 ]
 
 # Near twins of the self-harm rules' words that say something else.

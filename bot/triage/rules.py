@@ -264,8 +264,8 @@ CANCELS = (
     ),
     Cancel(  # a character in a story, not a person
         frozenset({SELF_HARM}),
-        r"\b(short story|a story|the story|creative writing|the narrator|main character|"
-        r"personnage principal|ma nouvelle|mon roman)\b",
+        r"\b(short story|a story|the story|creative writing|the narrator|(main|the|a) character|"
+        r"(le|un) personnage|personnage principal|ma nouvelle|mon roman)\b",
         "a student handed in a short story where the narrator wants to hurt himself",
     ),
     Cancel(
