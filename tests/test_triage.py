@@ -106,6 +106,7 @@ FLOOR_FIGURES = [
 # Near twins of the self-harm rules' words that say something else.
 FLOOR_NEAR_TWINS = [
     "je vais me couper les cheveux demain",
+    "le telephone de ma fille a disparu de son casier, l'agent peut faire un rapport?",
     "j'ai peur de me blesser au genou au hockey",
     "it would be better if i was here tomorrow for the test",
     "ce serait mieux si je suis pas la demain pour le test",

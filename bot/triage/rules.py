@@ -207,7 +207,7 @@ FLOOR = (
     Rule(
         MISSING,
         r"\b(my|our) (son|daughter|child|kid|little (brother|sister)|\d+ year old) "
-        r"(is|has gone|went|has been) missing\b|\b(mon|ma) (fils|fille|enfant) (a|est) disparue?\b",
+        r"(is|has gone|went|has been) missing\b|(?<!\bde )\b(mon|ma) (fils|fille|enfant) (a|est) disparue?\b",
         "my daughter is missing",
     ),
     # a bare call for help
