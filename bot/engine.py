@@ -504,7 +504,7 @@ class Engine:
         lines = [wording("emergency", lang)]
         advice = [c for c in verdict.categories if c != "self-harm"]
         if verdict.sender_at_risk:  # "stay with the person" is for a bystander
-            advice = [c for c in advice if c != "overdose"]
+            advice = ["overdose-self" if c == "overdose" else c for c in advice]
         if verdict.kind_unsure and advice:  # a guess at the kind: advice that fits any danger
             advice = ["any-danger"]
         lines += [wording(c, lang) for c in advice][:2]

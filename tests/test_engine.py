@@ -440,3 +440,20 @@ def test_someone_else_at_risk_gets_the_lines_for_a_bystander(engine, text):
     reply = ask(engine, text, sender=text)
     assert reply.emergency and "Stay with them if you can" in reply.text
     assert "You matter" not in reply.text and "9-8-8" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        (
+            "i think someone put something in my drink at this party, i feel really weird",
+            "Tell the 911 call-taker what you took or drank",
+        ),
+        ("j'ai pris trop de pilules je me sens mal", "Dis au 911 ce que tu as pris"),
+    ],
+)
+def test_an_overdose_of_the_sender_says_what_to_do_now(engine, text, told):
+    """Not only the crisis lines: get someone near you and tell 911 what you took."""
+    reply = ask(engine, text, sender=text)
+    assert reply.emergency and told in reply.text and "9-8-8" in reply.text
+    assert "Stay with the person" not in reply.text  # the bystander's advice

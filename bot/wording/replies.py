@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "overdose": "Stay with the person. If they are not breathing or will not wake up, "
         "tell the call-taker right away. You will not get in trouble for calling "
         "for help.",
+        "overdose-self": "Tell someone near you right now and stay with them. Tell the 911 "
+        "call-taker what you took or drank, and when.",
         "intruder": "Stay out of sight, lock or block the door, do not confront anyone and call "
         "911 when it is safe to talk.",
         "abuse": "If someone is hurting you or about to, get to a safe place and call 911. It "
@@ -79,6 +81,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "overdose": "Reste avec la personne. Si elle ne respire pas ou ne se réveille pas, "
         "dis-le tout de suite au 911. Tu n'auras pas d'ennuis pour avoir "
         "appelé à l'aide.",
+        "overdose-self": "Dis-le tout de suite à quelqu'un près de toi et reste avec cette "
+        "personne. Dis au 911 ce que tu as pris ou bu, et quand.",
         "intruder": "Reste hors de vue, verrouille ou bloque la porte, n'interviens pas et "
         "appelle le 911 dès que tu peux parler.",
         "abuse": "Si quelqu'un te fait du mal ou va le faire, va dans un endroit sûr et appelle "
