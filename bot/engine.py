@@ -39,6 +39,9 @@ SURELY_OFFTOPIC = 0.75  # off-topic this sure: no offer to pass it on to the off
 # A disclosure of abuse answered as something else (drinking, school rules) costs most: abuse
 # among the two best topics at this probability or more is the answer.
 DISCLOSURE_TOPIC, DISCLOSURE_AT = "abuse", 0.35
+# After abuse came up in a conversation, "will my parents be told?" gets the abuse answer (what
+# happens after you tell), never the parent-notification one ("a parent or guardian is told").
+NOTIFY_TOPIC = "parent-notification"
 # A "not sure" or "did you mean" reply with one of these among the two best guesses at
 # SAFETY_UNSURE_AT or more, or an answer with one of them second at SAFETY_SECOND_AT or more,
 # opens with the 911 line ("what does an sro do? my brother said if i tell anyone he will kill
@@ -139,7 +142,6 @@ EMOJI_COURTESY = {
     **dict.fromkeys("👋", "greeting"),
     **dict.fromkeys("😭😢😥😞😔💔🥺☹🙁😿😩😫", "sad"),
 }
-AFTER_DANGER = frozenset({*COURTESY, "sad"})  # after an emergency reply: the 911 line again
 EMOJI_MODIFIERS = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff\\s]")
 SURE_OF_LANGUAGE = 0.7
 FRENCH_COURTESY = frozenset(
@@ -311,28 +313,35 @@ class Engine:
             return [reply]
         analysis = self.models.analyze(body)
         command = self._command_of(body)
-        after_danger = bool(state.extra.get("danger"))  # the last reply was an emergency's
-        if command not in AFTER_DANGER:
-            state = _with(state, danger=None)
+        after = _after_danger(state, message.received_at, self.step_minutes)
         lang = _language(analysis.french, state.lang, body, command in KEEP_LANGUAGE)
         verdict = triage(body, analysis)
         support = needs_support(analysis)
         if command or message.choice:
-            verdict, support = _as_command(verdict, command, after_danger)
+            verdict, support = _as_command(verdict, command)
         elif not verdict.emergency and unsure_near_safety(analysis):
             verdict = replace(verdict, caution=True)
+        if after and not verdict.emergency:  # minutes after an emergency: 911 first, every reply
+            verdict, support = replace(verdict, caution=True), support or after == "lines"
         if verdict.emergency:
-            state = replace(_with(state, danger=1), lang=lang, pending_choices=())
+            state = replace(_danger_seen(state, verdict, message), lang=lang, pending_choices=())
             urgent, state = self.desk.urgent(body, state, message) if self.desk else ([], state)
             first, also = self._emergency(verdict, lang), []
             topic = asked_beside_danger(body, analysis)
             if topic:  # the question asked beside the danger, answered briefly after the 911 reply
+                topic = _safe_topic(topic, state)
                 short = _wording(self.kb.entry(topic, lang), False, analysis.adult >= ADULT_AT)
                 also = [self._plain(short, lang, topic, analysis.topics[0][1])]
                 first, state = replace(first, topic=topic), replace(state, last_topic=topic)
             self._keep(key, state, message)
             return [first, *also, *urgent]  # 911 first; what the office step asks, last
         reply, state = self._respond(body, replace(state, lang=lang), message, analysis, command)
+        unsure = wording("not_sure", reply.lang)
+        if after and reply.text.startswith(unsure):  # the office's offer may follow it
+            advice = _still_in_danger(state, reply.lang)
+            reply = replace(reply, text=reply.text.replace(unsure, advice, 1))
+        elif after and reply.topic == "non-emergency":  # not the line for when no one is in danger
+            reply = replace(reply, text=f"{_still_in_danger(state, reply.lang)}\n{reply.text}")
         if self.desk:
             reply, state = self.desk.lockdown(reply, body, state, message)
         self._keep(key, state, message)
@@ -456,10 +465,14 @@ class Engine:
         channel: str,
         adult: bool = False,
     ):
+        topic = _safe_topic(topic, state)
         entry = self.kb.entry(topic, state.lang)
-        body = _wording(entry, channel in LONG_ANSWER_CHANNELS, adult)
+        again = state.extra.get("answered") == topic  # the short again would say nothing new
+        body = _wording(entry, again or channel in LONG_ANSWER_CHANNELS, adult)
         reply = self._plain(body, state.lang, topic, confidence)
-        extra = {**state.extra, "adult": adult}  # MORE gives the long answer in the same words
+        extra = {**state.extra, "adult": adult, "answered": topic}  # MORE: the same words
+        if topic == DISCLOSURE_TOPIC:
+            extra["disclosed"] = 1
         return reply, replace(state, last_topic=topic, pending_choices=(), extra=extra)
 
     def _clarify(self, best: tuple[tuple[str, float], ...], state: ConversationState):
@@ -502,19 +515,32 @@ class Engine:
         """911 first, then what to do for the two most urgent kinds of danger, then the crisis
         lines when anyone may hurt themselves (worded for a friend when it is someone else)."""
         lines = [wording("emergency", lang)]
-        advice = [c for c in verdict.categories if c != "self-harm"]
-        if verdict.sender_at_risk:  # "stay with the person" is for a bystander
-            advice = ["overdose-self" if c == "overdose" else c for c in advice]
-        if verdict.kind_unsure and advice:  # a guess at the kind: advice that fits any danger
-            advice = ["any-danger"]
-        lines += [wording(c, lang) for c in advice][:2]
-        if verdict.self_harm:
-            lines.append(wording("self-harm-other" if verdict.someone_else else "self-harm", lang))
-        elif "overdose" in verdict.categories:  # pills may be taken on purpose
-            lines.append(
-                wording("self-harm" if verdict.sender_at_risk else "self-harm-other", lang)
-            )
+        advice = _advice(verdict)
+        crisis = _crisis_line(verdict, advice)
+        lines += [wording(c, lang) for c in (*advice, *([crisis] if crisis else []))]
         return Reply(" ".join(lines), emergency=True, confidence=1.0, lang=lang)
+
+
+def _advice(verdict: Triage) -> list[str]:
+    """What to do, for the two most urgent kinds of danger (wording keys)."""
+    advice = [c for c in verdict.categories if c != "self-harm"]
+    if verdict.sender_at_risk:  # "stay with the person" is for a bystander
+        advice = ["overdose-self" if c == "overdose" else c for c in advice]
+    if verdict.kind_unsure and advice:  # a guess at the kind: advice that fits any danger
+        advice = ["any-danger"]
+    return advice[:2]
+
+
+def _crisis_line(verdict: Triage, advice: list[str]) -> str | None:
+    """The crisis lines an emergency reply ends with: for the sender, for someone else, or
+    only the numbers when the overdose advice already says to stay with the person and call."""
+    if verdict.self_harm:
+        line = "self-harm-other" if verdict.someone_else else "self-harm"
+    elif "overdose" in verdict.categories:  # pills may be taken on purpose
+        line = "self-harm" if verdict.sender_at_risk else "self-harm-other"
+    else:
+        return None
+    return "crisis-other" if line == "self-harm-other" and "overdose" in advice else line
 
 
 def _wording(entry: Entry, long: bool, adult: bool) -> str:
@@ -524,13 +550,21 @@ def _wording(entry: Entry, long: bool, adult: bool) -> str:
     return entry.long if long else entry.short
 
 
+# What the state forgets when a conversation stops for the step window: an office step, the
+# last topic answered, and that an emergency reply was given or abuse came up (sensitive; kept
+# only while it is of use).
+EXPIRING = frozenset(
+    {"esc", "await", "danger_at", "danger_lines", "danger_advice", "disclosed", "answered"}
+)
+
+
 def _fresh(state: ConversationState, now: datetime, minutes: float) -> ConversationState:
     """The state without the choices and steps of a conversation left more than `minutes`
     ago: a late "ok" or "1" must not act on a question nobody remembers."""
     at = state.extra.get("at")
     if not at or now - datetime.fromisoformat(at) <= timedelta(minutes=minutes):
         return state
-    extra = {k: v for k, v in state.extra.items() if k not in ("esc", "await", "danger")}
+    extra = {k: v for k, v in state.extra.items() if k not in EXPIRING}
     return replace(state, pending_choices=(), extra=extra)
 
 
@@ -543,14 +577,45 @@ def _courtesy(words: str) -> str | None:
     return next((command for command, kind in COURTESY.items() if tokens & kind), None)
 
 
-def _as_command(verdict: Triage, command: str | None, after_danger: bool) -> tuple[Triage, bool]:
+def _as_command(verdict: Triage, command: str | None) -> tuple[Triage, bool]:
     """The verdict on HELP, MENU, thanks, a farewell, a button: the bot's own words, answered as
-    such. The 911 line comes first when the danger model took the message for danger, for "😭",
-    and for "ok", thanks or a farewell right after an emergency reply; the crisis lines follow
-    when the model took it for self-harm ("goodbye"), and for "😭"."""
+    such. The 911 line comes first when the danger model took the message for danger, and for
+    "😭"; the crisis lines follow when the model took it for self-harm ("goodbye"), and for "😭"."""
     sad = command == "sad"
-    caution = verdict.emergency or sad or (after_danger and command in AFTER_DANGER)
+    caution = verdict.emergency or sad
     return replace(verdict, emergency=False, caution=caution), verdict.self_harm or sad
+
+
+def _danger_seen(state: ConversationState, verdict: Triage, message: Message) -> ConversationState:
+    """The state remembering an emergency reply: when, whether it gave the crisis lines, and
+    whether abuse was disclosed."""
+    lines = verdict.self_harm or "overdose" in verdict.categories
+    at = message.received_at.isoformat()
+    seen = _with(state, danger_at=at, danger_lines=lines or None, danger_advice=_advice(verdict))
+    return _with(seen, disclosed=1) if "abuse" in verdict.categories else seen
+
+
+def _after_danger(state: ConversationState, now: datetime, minutes: float) -> str:
+    """ "lines" or "911" within `minutes` of an emergency reply that gave the crisis lines or
+    not, "" otherwise: a follow-up ("should i wait 24 hours?", "idk", "ok") still gets the 911
+    line first, and the crisis lines again after a self-harm emergency."""
+    at = state.extra.get("danger_at")
+    if not at or now - datetime.fromisoformat(at) > timedelta(minutes=minutes):
+        return ""
+    return "lines" if state.extra.get("danger_lines") else "911"
+
+
+def _still_in_danger(state: ConversationState, lang: str) -> str:
+    """Instead of "not sure", minutes after an emergency reply ("will we get in trouble if we
+    call?", "idk"): that emergency's advice again, or a few kind words after a self-harm one."""
+    advice = state.extra.get("danger_advice") or ["sad"]
+    return " ".join(wording(key, lang) for key in advice)
+
+
+def _safe_topic(topic: str, state: ConversationState) -> str:
+    """The topic to answer: the abuse answer instead of the parent-notification one once abuse
+    came up in the conversation (a child who disclosed abuse is never told a parent is told)."""
+    return DISCLOSURE_TOPIC if topic == NOTIFY_TOPIC and state.extra.get("disclosed") else topic
 
 
 def _with(state: ConversationState, **extra) -> ConversationState:

@@ -201,7 +201,7 @@ def visible_band(page) -> tuple[float, float]:
 
 def test_the_newest_reply_is_fully_above_the_input_bar_on_a_phone(open_chat):
     page = open_chat(PHONE)
-    questions = ["what is the ycja", "menu", "can the sro search my locker", "is this chat private"]
+    questions = ["what is the ycja", "menu", "how do i reach the sro", "is this chat private"]
     for text in questions + ["how do i report a crime", "est-ce que l'agent est à l'école"]:
         ask(page, text)
         newest = page.get_by_role("log").locator(".msg.bot").last.bounding_box()

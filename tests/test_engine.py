@@ -423,8 +423,8 @@ def test_a_reply_near_mental_health_ends_with_the_crisis_lines(knowledge_base, t
 
 
 def test_more_after_a_french_answer_stays_french(engine):
-    assert ask(engine, "c'est quoi la LSJPA?").lang == "fr"
-    reply = ask(engine, "more")
+    assert ask(engine, "c'est quoi la LSJPA?", sender="more-fr").lang == "fr"
+    reply = ask(engine, "more", sender="more-fr")
     assert reply.lang == "fr" and reply.text == engine.kb.entry("ycja", "fr").long
 
 
@@ -438,7 +438,9 @@ def test_more_after_a_french_answer_stays_french(engine):
 )
 def test_someone_else_at_risk_gets_the_lines_for_a_bystander(engine, text):
     reply = ask(engine, text, sender=text)
-    assert reply.emergency and "Stay with them if you can" in reply.text
+    assert reply.emergency and ("Stay with them if you can" in reply.text) != (
+        "Stay with the person" in reply.text  # the overdose advice says it, once
+    )
     assert "You matter" not in reply.text and "9-8-8" in reply.text
 
 

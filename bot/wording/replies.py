@@ -44,6 +44,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "self-harm-other": "Stay with them if you can, and call 911 now. Then call or text 9-8-8 "
         "(Suicide Crisis Helpline) or Kids Help Phone at 1-800-668-6868 (text CONNECT to "
         "686868) for support.",
+        "crisis-other": "For support, they or you can call or text 9-8-8 (Suicide Crisis "
+        "Helpline) or Kids Help Phone at 1-800-668-6868 (text CONNECT to 686868).",
         "not_sure": "Sorry, I am not sure I understood. Reply MENU to see what I can help with, "
         "or contact your school's main office to reach your School Resource Officer.",
         "did_you_mean": "Did you mean {options}? Reply with a number.",
@@ -103,6 +105,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "self-harm-other": "Reste avec la personne si tu le peux et appelle le 911 maintenant. "
         "Ensuite, appelle ou texte le 9-8-8 ou Jeunesse, J'écoute au 1-800-668-6868 (ou par "
         "texto au 686868) pour du soutien.",
+        "crisis-other": "Pour du soutien, cette personne ou toi pouvez appeler ou texter le "
+        "9-8-8 (ligne d'aide en cas de crise de suicide) ou Jeunesse, J'écoute au "
+        "1-800-668-6868 (ou par texto au 686868).",
         "not_sure": "Désolé, je n'ai pas bien compris. Réponds MENU pour voir les sujets, ou "
         "contacte le secrétariat de l'école pour joindre ton agent.",
         "did_you_mean": "Voulais-tu dire {options}? Réponds avec un chiffre.",
