@@ -2,7 +2,7 @@
 classifier (emergency yes/no, and which kind) and a language classifier (French or English),
 trained with scikit-learn from the labelled corpus and the knowledge base's phrasings.
 
-Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 2-5 grams
+Text is normalized (faq.normalize); TF-IDF over word uni- and bigrams and character 3-5 grams
 (a gram may span two words) feeds linear SVMs for topics (probabilities from a softmax whose
 temperature is fitted on held-out scores) and for the kinds of danger (against every message
 that is not an emergency), and logistic regressions for danger (on features scaled by naive
@@ -46,7 +46,7 @@ from faq.normalize import normalize
 OFFTOPIC = "_offtopic"
 SENDERS = frozenset({"student", "parent", "teacher", "staff", "community"})  # "unknown": early sets
 NO_DANGER = "_none"  # the kinds model's class for every message that is not an emergency
-MODEL_VERSION = "12"  # change when features or training change
+MODEL_VERSION = "13"  # change when features or training change
 SEED = 0
 DEFAULT_CACHE = Path.home() / ".cache" / "sro-bot" / "models"
 TEMPERATURES = np.linspace(0.5, 8.0, 31)
@@ -74,11 +74,14 @@ class Analysis:
     adult: float = 0.0  # probability that the sender is an adult (a parent, teacher, neighbour)
 
 
-# Word uni- and bigrams, and character 2-5 grams (a gram may span two words; those seen in one
+# Word uni- and bigrams, and character 3-5 grams (a gram may span two words; those seen in one
 # message only are dropped). The character grams are counted in two parts, side by side.
+# Without the 2-grams (commit of 2026-12-04 evening): out of fold, 5 folds grouped by batch,
+# 37,352 messages, topic 91.03 % EN / 91.04 % FR against 90.97 / 91.05, recall at 2.25 % false
+# alarms 98.37 % against 98.28 %, and training a sixth faster.
 WORDS = {"ngram_range": (1, 2)}
-CHARS = {"analyzer": "char", "ngram_range": (2, 5)}
-CHAR_PARTS = ({**CHARS, "ngram_range": (4, 5)}, {**CHARS, "ngram_range": (2, 3)})
+CHARS = {"analyzer": "char", "ngram_range": (3, 5)}
+CHAR_PARTS = ({**CHARS, "ngram_range": (4, 5)}, {**CHARS, "ngram_range": (3, 3)})
 
 
 def _start_workers() -> None:
